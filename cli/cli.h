@@ -1,0 +1,41 @@
+/*
+ * Shared pieces of the netproto command: exit codes, usage errors, line
+ * input.  One file per subcommand in cli/; each is listed in cli/main.c.
+ */
+#ifndef NP_CLI_H
+#define NP_CLI_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+/* Exit codes, documented in `netproto --help` and docs/cli.md. */
+enum {
+  NP_EXIT_OK = 0,      /* everything worked */
+  NP_EXIT_FAIL = 1,    /* some input could not be processed */
+  NP_EXIT_USAGE = 2,   /* the command line was wrong */
+};
+
+/* Print "netproto SUB: message" and a hint to stderr; returns NP_EXIT_USAGE. */
+int np_cli_usage_error(const char *sub, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* True when argv[i] is -h or --help. */
+int np_cli_is_help(const char *arg);
+
+/*
+ * Read standard input one line at a time (without the trailing "\n" or
+ * "\r\n"), calling fn for each; stops early when fn returns non-zero.
+ * Returns 0, or -1 on a read error.  The line is only valid during the call.
+ */
+typedef int (*np_cli_line_fn)(const char *line, size_t len, void *ctx);
+int np_cli_each_line(FILE *in, np_cli_line_fn fn, void *ctx);
+
+/* Write s[0..len) as a JSON string (quoted, escaped).  A byte that is not
+ * part of valid UTF-8 is written as \udcXX, Python's surrogateescape, so
+ * the output is JSON that Python reads back to the same bytes. */
+void np_cli_json_string(FILE *out, const char *s, size_t len);
+
+/* Subcommands: int main-like entry points. */
+int np_cmd_url(int argc, char **argv);
+
+#endif /* NP_CLI_H */

@@ -1,0 +1,11 @@
+/*
+ * netproto/netproto.h - the umbrella header: include this one to get every
+ * module of libnetproto.  Each module also has a header of its own.
+ */
+#ifndef NETPROTO_NETPROTO_H
+#define NETPROTO_NETPROTO_H
+
+#include "netproto/core.h"
+#include "netproto/url.h"
+
+#endif /* NETPROTO_NETPROTO_H */

@@ -1,0 +1,70 @@
+/*
+ * Internal helpers shared by every module (not installed, not exported).
+ * Internal non-static names start with np__ (two underscores).
+ */
+#ifndef NP_CORE_INTERNAL_H
+#define NP_CORE_INTERNAL_H
+
+#include "netproto/core.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define NP_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define NP_LIKELY(x) (x)
+#define NP_UNLIKELY(x) (x)
+#endif
+
+#define NP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Character classes, one table lookup each.  Locale never matters: these
+ * are ASCII classes of protocol text.
+ */
+enum {
+  NP_CC_ALPHA = 1 << 0,   /* A-Z a-z */
+  NP_CC_DIGIT = 1 << 1,   /* 0-9 */
+  NP_CC_HEX = 1 << 2,     /* 0-9 A-F a-f */
+  NP_CC_SCHEME = 1 << 3,  /* ALPHA DIGIT + - . (RFC 3986 scheme tail) */
+  NP_CC_UNRESERVED = 1 << 4, /* ALPHA DIGIT - . _ ~ (always safe in quote) */
+  NP_CC_TCHAR = 1 << 5,   /* RFC 9110 token characters */
+  NP_CC_CTL = 1 << 6,     /* 0x00-0x1F and 0x7F */
+  NP_CC_SPACE = 1 << 7,   /* space, \t \n \v \f \r (Python's str.strip set) */
+};
+extern const uint8_t np__cc[256];
+
+static inline bool np__is(unsigned char c, unsigned cls) {
+  return (np__cc[c] & cls) != 0;
+}
+static inline unsigned char np__lower(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
+}
+static inline unsigned char np__upper(unsigned char c) {
+  return (c >= 'a' && c <= 'z') ? (unsigned char)(c & ~0x20) : c;
+}
+/* Value of a hex digit, or -1. */
+extern const int8_t np__hexval[256];
+extern const char np__hexdigits_upper[16];
+
+/*
+ * Parse an unsigned decimal number from s[0..len) with no sign, no
+ * whitespace and no overflow past max.  Returns NP_OK, NP_EINVAL (not all
+ * digits or empty) or NP_ETOOLARGE (> max).  Never strtol/atoi on protocol
+ * numbers: they accept signs, spaces and locales.
+ */
+int np__parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out);
+
+/* Same for hexadecimal (chunk sizes). */
+int np__parse_hex(const char *s, size_t len, uint64_t max, uint64_t *out);
+
+/* ASCII case-insensitive comparison of equal-length byte runs. */
+bool np__ieq(const char *a, const char *b, size_t len);
+
+/* memchr for either of two bytes; NULL when neither occurs. */
+const char *np__memchr2(const char *s, size_t len, char a, char b);
+
+#endif /* NP_CORE_INTERNAL_H */

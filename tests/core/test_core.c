@@ -1,0 +1,130 @@
+/* Core: buffer limits, slices, the error model, the allocator policy. */
+#include "test.h"
+
+#include "core/internal.h"
+#include "netproto/core.h"
+
+TEST(buf_appends_and_stays_nul_terminated) {
+  np_buf b;
+  np_buf_init(&b, 0);
+  ASSERT_OK(np_buf_append_cstr(&b, "hello"));
+  ASSERT_OK(np_buf_putc(&b, ' '));
+  ASSERT_OK(np_buf_printf(&b, "%d-%s", 42, "x"));
+  ASSERT_EQ_MEM(b.data, b.len, "hello 42-x");
+  ASSERT(b.data[b.len] == '\0');
+  np_buf_consume(&b, 6);
+  ASSERT_EQ_MEM(b.data, b.len, "42-x");
+  np_buf_reset(&b);
+  ASSERT_EQ_INT(b.len, 0);
+  np_buf_free(&b);
+  ASSERT(b.data == NULL);
+}
+
+TEST(buf_refuses_to_grow_past_its_limit) {
+  np_buf b;
+  np_buf_init(&b, 8);
+  ASSERT_OK(np_buf_append(&b, "12345678", 8));
+  ASSERT_EQ_INT(np_buf_putc(&b, '9'), NP_ETOOLARGE);
+  ASSERT_EQ_MEM(b.data, b.len, "12345678");
+  ASSERT_EQ_INT(np_buf_append(&b, "x", (size_t)-1), NP_ETOOLARGE);
+  np_buf_free(&b);
+}
+
+TEST(buf_detach_hands_over_ownership) {
+  np_buf b;
+  size_t n = 99;
+  np_buf_init(&b, 0);
+  char *empty = np_buf_detach(&b, &n);
+  ASSERT(empty && empty[0] == '\0' && n == 0);
+  np_free(empty);
+  ASSERT_OK(np_buf_append_cstr(&b, "abc"));
+  char *s = np_buf_detach(&b, &n);
+  ASSERT_EQ_MEM(s, n, "abc");
+  ASSERT(b.data == NULL && b.len == 0);
+  np_free(s);
+}
+
+TEST(slices_distinguish_absent_from_empty) {
+  np_slice absent = NP_SLICE_NULL, empty = np_slice_cstr("");
+  ASSERT(!np_slice_eq(absent, empty));
+  ASSERT(np_slice_eq(absent, np_slice_cstr(NULL)));
+  ASSERT(np_slice_eq(np_slice_from("ab", 2), np_slice_cstr("ab")));
+  ASSERT(np_slice_ieq_cstr(np_slice_cstr("HoSt"), "host"));
+  ASSERT(!np_slice_ieq_cstr(absent, ""));
+}
+
+TEST(every_status_has_a_name_and_a_message) {
+  const int codes[] = {NP_OK, NP_ENOMEM, NP_EINVAL, NP_ETOOLARGE, NP_ESYS,
+                       NP_EOF, NP_ETIMEDOUT, NP_EURL_PORT, NP_EURL_BRACKET};
+  for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+    ASSERT(strcmp(np_strerror(codes[i]), "unknown error") != 0);
+    ASSERT(strncmp(np_status_name(codes[i]), "NP_", 3) == 0);
+  }
+  ASSERT(strcmp(np_strerror(-12345), "unknown error") == 0);
+}
+
+static int payload_freed;
+static void free_payload(void *p) {
+  payload_freed++;
+  np_free(p);
+}
+
+TEST(error_detail_carries_message_and_payload) {
+  np_error err = NP_ERROR_INIT;
+  ASSERT_EQ_INT(np_error_set(&err, NP_EURL_PORT, "port %s", "x1"),
+                NP_EURL_PORT);
+  ASSERT(strcmp(err.message, "port x1") == 0);
+  err.payload = np_malloc(16);
+  err.payload_free = free_payload;
+  np_error_set(&err, NP_EINVAL, NULL); /* replaces and frees the payload */
+  ASSERT_EQ_INT(payload_freed, 1);
+  ASSERT(strcmp(err.message, "invalid argument") == 0);
+  np_error_clear(&err);
+  ASSERT_EQ_INT(err.code, NP_OK);
+  ASSERT_EQ_INT(np_error_set(NULL, NP_EOF, "ignored"), NP_EOF);
+}
+
+static int fail_after;
+static void *failing_malloc(size_t n) {
+  return fail_after-- > 0 ? malloc(n) : NULL;
+}
+static void *failing_realloc(void *p, size_t n) {
+  return fail_after-- > 0 ? realloc(p, n) : NULL;
+}
+
+TEST(allocation_failure_is_reported_not_fatal) {
+  np_buf b;
+  np_buf_init(&b, 0);
+  np_set_allocator(failing_malloc, failing_realloc, free);
+  fail_after = 0;
+  ASSERT_EQ_INT(np_buf_append_cstr(&b, "x"), NP_ENOMEM);
+  ASSERT(b.data == NULL && b.len == 0);
+  np_set_allocator(NULL, NULL, NULL);
+  ASSERT_OK(np_buf_append_cstr(&b, "x"));
+  np_buf_free(&b);
+}
+
+TEST(protocol_numbers_parse_strictly) {
+  uint64_t v = 0;
+  ASSERT_OK(np__parse_uint("65535", 5, 65535, &v));
+  ASSERT_EQ_INT(v, 65535);
+  ASSERT_EQ_INT(np__parse_uint("65536", 5, 65535, &v), NP_ETOOLARGE);
+  ASSERT_EQ_INT(np__parse_uint("+1", 2, 10, &v), NP_EINVAL);
+  ASSERT_EQ_INT(np__parse_uint(" 1", 2, 10, &v), NP_EINVAL);
+  ASSERT_EQ_INT(np__parse_uint("", 0, 10, &v), NP_EINVAL);
+  ASSERT_EQ_INT(np__parse_uint("18446744073709551616", 20, UINT64_MAX, &v),
+                NP_ETOOLARGE);
+  ASSERT_OK(np__parse_hex("fF", 2, 255, &v));
+  ASSERT_EQ_INT(v, 255);
+  ASSERT_EQ_INT(np__parse_hex("1g", 2, 255, &v), NP_EINVAL);
+}
+
+TEST(character_classes) {
+  ASSERT(np__is('a', NP_CC_SCHEME) && np__is('+', NP_CC_SCHEME));
+  ASSERT(!np__is(':', NP_CC_SCHEME) && !np__is(0x80, NP_CC_ALPHA));
+  ASSERT(np__is('~', NP_CC_UNRESERVED) && !np__is('/', NP_CC_UNRESERVED));
+  ASSERT(np__is('\t', NP_CC_CTL) && np__is(0x7f, NP_CC_CTL));
+  ASSERT(!np__is('(', NP_CC_TCHAR) && np__is('!', NP_CC_TCHAR));
+  ASSERT_EQ_INT(np__hexval['c'], 12);
+  ASSERT_EQ_INT(np__hexval['g'], -1);
+}
