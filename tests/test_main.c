@@ -42,6 +42,15 @@ static int selected(const char *name, int argc, char **argv) {
   return 0;
 }
 
+/* Run one test; 1 if it passed.  setjmp lives here, alone, so no local of
+ * the caller can be clobbered by the longjmp of a failed assertion. */
+static int run_one(np_test_fn fn) {
+  if (setjmp(on_fail) != 0)
+    return 0;
+  fn();
+  return 1;
+}
+
 int main(int argc, char **argv) {
   int run = 0, failed = 0;
   if (registration_overflow) {
@@ -53,8 +62,7 @@ int main(int argc, char **argv) {
     if (!selected(tests[i].name, argc, argv))
       continue;
     run++;
-    if (setjmp(on_fail) == 0) {
-      tests[i].fn();
+    if (run_one(tests[i].fn)) {
       printf("ok %d - %s\n", run, tests[i].name);
     } else {
       failed++;
