@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job: build netproto (release) and show what it does today.
+# For now that is the URL toolkit (urllib.parse); it grows into the
+# client/server demo as those modules land.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/install-deps.sh
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DNP_BUILD_TESTS=OFF >/dev/null
+ninja -C build/release >/dev/null
+np=build/release/netproto
+
+show() { printf '\n$ %s\n' "$*"; "$@"; }
+"$np" --version
+show "$np" url split --json 'HTTPS://User:Pa%20ss@[2001:db8::1]:8443/a/b;p?q=1&r=%E2%9C%93#frag'
+show "$np" url join 'http://a/b/c/d;p?q' '../g' '//g' '?y' '#s' '../../../g'
+show "$np" url quote --safe '/' '/path with spaces/ünïcode'
+show "$np" url parse-qs --json 'a=1&b=%C3%A9&a=2&empty='
+printf '\n# streaming: one URL a line on standard input\n$ printf ... | %s url split\n' "$np"
+printf 'http://example.com:80/x\nftp://[::1]/file\nmailto:someone@example.org\n' | "$np" url split
