@@ -74,6 +74,13 @@ typedef enum np_status {
 
   /* later modules take the next hundreds: cookies -300, ftp -400,
    * request -500, server -600, gateway -700, browser -800 */
+  /* webbrowser: -800 .. -899 */
+  NP_EBROWSER_NOTFOUND = -800, /* no runnable browser (Python's Error) */
+  NP_EBROWSER_FAILED = -801,   /* every browser tried failed to open the URL */
+  NP_EBROWSER_URL = -802,      /* URL refused: leading dash, NUL byte */
+  NP_EBROWSER_COMMAND = -803,  /* a browser command line does not parse */
+  NP_EBROWSER_NEW = -804,      /* 'new' is not 0, 1 or 2 */
+
   NP_ESTATUS_LAST = -999
 } np_status;
 

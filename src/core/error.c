@@ -33,6 +33,12 @@ static const struct {
     {NP_EURL_QS_SYNTAX, "NP_EURL_QS_SYNTAX", "bad query field"},
     {NP_EURL_QS_SEPARATOR, "NP_EURL_QS_SEPARATOR", "separator must be of non-empty string"},
     {NP_EURL_ENCODING, "NP_EURL_ENCODING", "bytes are not valid in the encoding"},
+    /* webbrowser */
+    {NP_EBROWSER_NOTFOUND, "NP_EBROWSER_NOTFOUND", "could not locate runnable browser"},
+    {NP_EBROWSER_FAILED, "NP_EBROWSER_FAILED", "no browser could open the URL"},
+    {NP_EBROWSER_URL, "NP_EBROWSER_URL", "invalid URL for a browser (leading dash or NUL byte)"},
+    {NP_EBROWSER_COMMAND, "NP_EBROWSER_COMMAND", "browser command line does not parse"},
+    {NP_EBROWSER_NEW, "NP_EBROWSER_NEW", "bad 'new' parameter: expected 0, 1 or 2"},
 };
 
 static int np_status_index(int status) {
