@@ -1,0 +1,351 @@
+/*
+ * bench/harness.c - timing, tables, RSS and peer-process helpers for the
+ * benchmarks (see harness.h).
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NPB_MAX_RUNS 64
+
+uint64_t npb_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t time_rounds(npb_body_fn body, void *ctx, long rounds) {
+  uint64_t t0 = npb_now_ns();
+  for (long i = 0; i < rounds; i++)
+    body(ctx);
+  return npb_now_ns() - t0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Double the rounds until one run lasts min_ns; bounded so a body that
+ * takes no time at all cannot loop for ever. */
+static long calibrate(npb_body_fn body, void *ctx, uint64_t min_ns) {
+  long rounds = 1;
+  while (rounds < (1L << 24)) {
+    uint64_t t = time_rounds(body, ctx, rounds);
+    if (t >= min_ns)
+      break;
+    rounds *= 2;
+  }
+  return rounds;
+}
+
+void npb_measure(npb_body_fn body, void *ctx, int runs, uint64_t min_run_ns,
+                 npb_result *out) {
+  double t[NPB_MAX_RUNS];
+  if (runs <= 0)
+    runs = 7;
+  if (runs > NPB_MAX_RUNS)
+    runs = NPB_MAX_RUNS;
+  if (min_run_ns == 0)
+    min_run_ns = 20 * 1000 * 1000;
+  body(ctx); /* warm caches, let the code reach its steady state */
+  long rounds = calibrate(body, ctx, min_run_ns);
+  for (int i = 0; i < runs; i++)
+    t[i] = (double)time_rounds(body, ctx, rounds) / (double)rounds;
+  qsort(t, (size_t)runs, sizeof t[0], cmp_double);
+  out->best_ns = t[0];
+  out->median_ns = (runs % 2) ? t[runs / 2]
+                              : (t[runs / 2 - 1] + t[runs / 2]) / 2.0;
+  out->runs = runs;
+  out->rounds = rounds;
+}
+
+double npb_ns_per_op(double ns_per_call, double ops) {
+  return ops > 0 ? ns_per_call / ops : -1.0;
+}
+
+double npb_mbps(double ns_per_call, double bytes) {
+  return ns_per_call > 0 ? bytes * 1e3 / ns_per_call : -1.0;
+}
+
+/* The table keeps only its reference value between calls: one table at a
+ * time, which is how a benchmark prints. */
+static struct {
+  npb_unit unit;
+  double ref;
+  int rows;
+} table;
+
+void npb_table_begin(const char *title, npb_unit unit) {
+  table.unit = unit;
+  table.ref = -1.0;
+  table.rows = 0;
+  printf("\n%s\n", title);
+  printf("  %-22s %12s %12s %8s  %s\n", "implementation",
+         unit == NPB_NS ? "median ns" : "median MB/s",
+         unit == NPB_NS ? "best ns" : "best MB/s", "ratio", "note");
+}
+
+static void print_value(double v) {
+  if (v < 0)
+    printf(" %12s", "n/a");
+  else if (v >= 100)
+    printf(" %12.0f", v);
+  else
+    printf(" %12.1f", v);
+}
+
+void npb_table_row(const char *name, double median, double best,
+                   const char *note) {
+  printf("  %-22s", name);
+  print_value(median);
+  print_value(best);
+  if (table.rows == 0)
+    table.ref = median;
+  /* Ratio = peer time / netproto time, whatever the unit. */
+  double ratio = -1.0;
+  if (table.ref > 0 && median > 0)
+    ratio = table.unit == NPB_NS ? median / table.ref : table.ref / median;
+  if (table.rows == 0)
+    printf(" %8s", "1.00");
+  else if (ratio < 0)
+    printf(" %8s", "n/a");
+  else
+    printf(" %8.2f", ratio);
+  printf("  %s\n", note ? note : "");
+  table.rows++;
+}
+
+void npb_table_end(void) {
+  printf("  (ratio = peer time / netproto time: > 1 means netproto is "
+         "faster)\n");
+  fflush(stdout);
+}
+
+/* The first number after "key:" in a "Key:   123 kB" line of a file. */
+static long proc_status_kib(const char *key) {
+  FILE *f = fopen("/proc/self/status", "r");
+  if (!f)
+    return -1;
+  char line[256];
+  long v = -1;
+  size_t klen = strlen(key);
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+      if (sscanf(line + klen + 1, "%ld", &v) != 1)
+        v = -1;
+      break;
+    }
+  }
+  fclose(f);
+  return v;
+}
+
+long npb_peak_rss_kib(void) {
+  long v = proc_status_kib("VmHWM");
+  if (v >= 0)
+    return v;
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) == 0)
+    return ru.ru_maxrss; /* KiB on Linux */
+  return -1;
+}
+
+long npb_children_peak_rss_kib(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+    return ru.ru_maxrss;
+  return -1;
+}
+
+int npb_read_file(np_buf *out, const char *path) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    return NP_ESYS;
+  char chunk[65536];
+  int rc = NP_OK;
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      rc = NP_ESYS;
+      break;
+    }
+    if (n == 0)
+      break;
+    rc = np_buf_append(out, chunk, (size_t)n);
+    if (rc != NP_OK)
+      break;
+  }
+  int saved = errno;
+  close(fd);
+  errno = saved;
+  return rc;
+}
+
+long npb_split_lines(char *text, size_t len, np_slice **lines) {
+  size_t start = 0;
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+    start = 3;
+  size_t cap = 1;
+  for (size_t i = start; i < len; i++)
+    cap += text[i] == '\n';
+  np_slice *v = np_malloc(cap * sizeof *v);
+  if (!v)
+    return -1;
+  long n = 0;
+  size_t i = start;
+  while (i < len) {
+    char *nl = memchr(text + i, '\n', len - i);
+    size_t end = nl ? (size_t)(nl - text) : len;
+    size_t e = end;
+    if (e > i && text[e - 1] == '\r')
+      e--;
+    if (nl)
+      *nl = '\0';
+    if (e < end)
+      text[e] = '\0';
+    if (e > i)
+      v[n++] = np_slice_from(text + i, e - i);
+    i = end + 1;
+  }
+  *lines = v;
+  return n;
+}
+
+/* Read the child's output until EOF or the deadline (0: none). */
+static int drain(int fd, np_buf *out, uint64_t deadline) {
+  char chunk[16384];
+  for (;;) {
+    int wait_ms = -1;
+    if (deadline) {
+      uint64_t now = npb_now_ns();
+      if (now >= deadline)
+        return NP_ETIMEDOUT;
+      wait_ms = (int)((deadline - now) / 1000000u) + 1;
+    }
+    struct pollfd p = {fd, POLLIN, 0};
+    int r = poll(&p, 1, wait_ms);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      return NP_ESYS;
+    if (r == 0)
+      return NP_ETIMEDOUT;
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return n == 0 ? NP_OK : NP_ESYS;
+    int rc = np_buf_append(out, chunk, (size_t)n);
+    if (rc != NP_OK)
+      return rc;
+  }
+}
+
+int npb_run_capture(char *const argv[], np_buf *out, unsigned timeout_s,
+                    int *exit_status) {
+  int status = -1, fds[2];
+  if (exit_status)
+    *exit_status = -1;
+  if (pipe(fds) != 0)
+    return NP_ESYS;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return NP_ESYS;
+  }
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  close(fds[1]);
+  uint64_t deadline = timeout_s ? npb_now_ns() + timeout_s * 1000000000ull : 0;
+  int rc = drain(fds[0], out, deadline);
+  close(fds[0]);
+  if (rc != NP_OK)
+    kill(pid, SIGKILL); /* timed out or output too large: stop it */
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (exit_status)
+    *exit_status = status;
+  if (rc != NP_OK)
+    return rc;
+  return (WIFEXITED(status) && WEXITSTATUS(status) == 0) ? NP_OK : NP_ESYS;
+}
+
+int npb_report_get(const char *text, const char *key, double *vals, int n) {
+  size_t klen = strlen(key);
+  const char *p = text;
+  while (p && *p) {
+    if (strncmp(p, key, klen) == 0 && p[klen] == ' ') {
+      const char *q = p + klen;
+      int got = 0;
+      while (got < n) {
+        char *end;
+        double d = strtod(q, &end);
+        if (end == q)
+          break;
+        vals[got++] = d;
+        q = end;
+      }
+      return got;
+    }
+    p = strchr(p, '\n');
+    if (p)
+      p++;
+  }
+  return 0;
+}
+
+static void cpu_model(char *out, size_t size) {
+  snprintf(out, size, "unknown CPU");
+  FILE *f = fopen("/proc/cpuinfo", "r");
+  if (!f)
+    return;
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "model name", 10) == 0) {
+      char *c = strchr(line, ':');
+      if (c) {
+        c++;
+        while (*c == ' ' || *c == '\t')
+          c++;
+        c[strcspn(c, "\n")] = '\0';
+        snprintf(out, size, "%s", c);
+      }
+      break;
+    }
+  }
+  fclose(f);
+}
+
+void npb_print_machine(void) {
+  char model[256];
+  cpu_model(model, sizeof model);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+#if defined(__clang__)
+  const char *cc = "clang " __clang_version__;
+#elif defined(__GNUC__)
+  const char *cc = "gcc " __VERSION__;
+#else
+  const char *cc = "unknown compiler";
+#endif
+  printf("machine: %ld cpus, %s, %s\n", cpus, model, cc);
+}
