@@ -1,0 +1,855 @@
+/*
+ * urlsplit, urlparse, urlunsplit, urlunparse (urllib.parse), on bytes.
+ *
+ * The split is one forward pass: strip, find the scheme, scan the netloc
+ * with a class table that notes what later checks need ('@', brackets,
+ * upper case, non-ASCII), then two memchr calls for '#' and '?'.  Nothing
+ * is copied unless the URL has to change (tab/CR/LF removed, upper-case
+ * scheme or host); copies go to u->store_, reserved once per call for the
+ * worst case so that slices into it never move during the call.
+ */
+#include "url/url_internal.h"
+
+#include <string.h>
+
+/* ---- scheme lists ------------------------------------------------------ */
+
+#define R NP__URL_USES_RELATIVE
+#define N NP__URL_USES_NETLOC
+#define P NP__URL_USES_PARAMS
+
+static const struct {
+  const char *name;
+  unsigned char len, cls;
+} scheme_list[] = {
+    {"http", 4, R | N | P},   {"https", 5, R | N | P},  {"ftp", 3, R | N | P},
+    {"file", 4, R | N},       {"ws", 2, R | N},         {"wss", 3, R | N},
+    {"gopher", 6, R | N},     {"nntp", 4, R | N},       {"imap", 4, R | N | P},
+    {"wais", 4, R | N},       {"shttp", 5, R | N | P},  {"mms", 3, R | N | P},
+    {"prospero", 8, R | N | P}, {"rtsp", 4, R | N | P}, {"rtsps", 5, R | N | P},
+    {"rtspu", 5, R | N | P},  {"sftp", 4, R | N | P},   {"svn", 3, R | N},
+    {"svn+ssh", 7, R | N},    {"telnet", 6, N},         {"snews", 5, N},
+    {"rsync", 5, N},          {"nfs", 3, N},            {"git", 3, N},
+    {"git+ssh", 7, N},        {"hdl", 3, P},            {"sip", 3, P},
+    {"sips", 4, P},           {"tel", 3, P},
+};
+
+#undef R
+#undef N
+#undef P
+
+unsigned np__url_scheme_class(np_slice s) {
+  if (s.len == 0)
+    return NP__URL_USES_RELATIVE | NP__URL_USES_NETLOC | NP__URL_USES_PARAMS;
+  for (size_t i = 0; i < NP_ARRAY_LEN(scheme_list); i++)
+    if (scheme_list[i].len == s.len &&
+        memcmp(scheme_list[i].name, s.ptr, s.len) == 0)
+      return scheme_list[i].cls;
+  return 0;
+}
+
+/* ---- UTF-8 and Unicode ------------------------------------------------- */
+
+/*
+ * Decode one code point of s[0..n) (n >= 1) as Python's strict UTF-8
+ * decoder would.  Returns the bytes used; a byte that does not start a
+ * valid sequence uses 1 and gives NP__URL_INVALID | byte (Python's
+ * surrogateescape: such bytes pass through unchanged and are neither cased
+ * nor anything else).
+ */
+#define NP__URL_INVALID 0x80000000u
+
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp) {
+  unsigned c = s[0];
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  size_t need;
+  uint32_t v;
+  unsigned lo = 0x80, hi = 0xBF; /* the second byte's range */
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1, v = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2, v = c & 0x0F;
+    if (c == 0xE0)
+      lo = 0xA0;
+    else if (c == 0xED)
+      hi = 0x9F; /* no encoded surrogates */
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3, v = c & 0x07;
+    if (c == 0xF0)
+      lo = 0x90;
+    else if (c == 0xF4)
+      hi = 0x8F;
+  } else {
+    *cp = NP__URL_INVALID | c;
+    return 1;
+  }
+  if (n <= need || s[1] < lo || s[1] > hi) {
+    *cp = NP__URL_INVALID | c;
+    return 1;
+  }
+  for (size_t i = 1; i <= need; i++) {
+    if ((s[i] & 0xC0) != 0x80) {
+      *cp = NP__URL_INVALID | c;
+      return 1;
+    }
+    v = (v << 6) | (s[i] & 0x3F);
+  }
+  *cp = v;
+  return need + 1;
+}
+
+static size_t utf8_put(char *out, uint32_t cp) {
+  unsigned char *o = (unsigned char *)out;
+  if (cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | (cp >> 6));
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | (cp >> 12));
+    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | (cp >> 18));
+  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+static bool in_ranges(const np__url_range *r, size_t n, uint32_t cp) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cp < r[mid].first)
+      hi = mid;
+    else if (cp > r[mid].last)
+      lo = mid + 1;
+    else
+      return true;
+  }
+  return false;
+}
+
+static bool is_cased(uint32_t cp) {
+  return !(cp & NP__URL_INVALID) &&
+         in_ranges(np__url_cased, np__url_cased_len, cp);
+}
+
+static bool is_case_ignorable(uint32_t cp) {
+  return !(cp & NP__URL_INVALID) &&
+         in_ranges(np__url_case_ignorable, np__url_case_ignorable_len, cp);
+}
+
+/* str.lower() of one code point, single-code-point mappings only. */
+static uint32_t lower_cp(uint32_t cp) {
+  if (cp < 0x80)
+    return np__lower((unsigned char)cp);
+  size_t lo = 0, hi = np__url_lower_len;
+  while (lo < hi) { /* the last run starting at or before cp */
+    size_t mid = lo + (hi - lo) / 2;
+    if (np__url_lower[mid].start <= cp)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0)
+    return cp;
+  const np__url_lower_run *r = &np__url_lower[lo - 1];
+  uint32_t off = cp - r->start;
+  if (off % r->stride == 0 && off / r->stride < r->count)
+    return (uint32_t)((int32_t)cp + r->delta);
+  return cp;
+}
+
+/*
+ * Python's Final_Sigma: U+03A3 lowers to final sigma when a cased letter
+ * precedes it and none follows it, skipping case-ignorable code points
+ * both ways.  prev_cased carries the backward half.
+ */
+static bool sigma_is_final(bool prev_cased, const unsigned char *s, size_t n) {
+  if (!prev_cased)
+    return false;
+  size_t i = 0;
+  while (i < n) {
+    uint32_t cp;
+    i += utf8_next(s + i, n - i, &cp);
+    if (!is_case_ignorable(cp))
+      return !is_cased(cp);
+  }
+  return true;
+}
+
+/*
+ * Write str.lower() of the UTF-8 text s[0..n) to out (room for 3 * n / 2
+ * bytes: no lower-case form is longer than that).  Returns the length.
+ */
+static size_t unicode_lower(char *out, const char *text, size_t n) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t i = 0, o = 0;
+  bool prev_cased = false;
+  while (i < n) {
+    uint32_t cp;
+    size_t k = utf8_next(s + i, n - i, &cp);
+    if (cp & NP__URL_INVALID) {
+      out[o++] = (char)s[i];
+    } else if (cp == 0x130) { /* the one multi-code-point mapping */
+      out[o++] = 'i';
+      o += utf8_put(out + o, 0x307);
+    } else if (cp == 0x3A3) {
+      bool fin = sigma_is_final(prev_cased, s + i + k, n - i - k);
+      o += utf8_put(out + o, fin ? 0x3C2 : 0x3C3);
+    } else {
+      o += utf8_put(out + o, lower_cp(cp));
+    }
+    if (!is_case_ignorable(cp))
+      prev_cased = is_cased(cp);
+    i += k;
+  }
+  return o;
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+/*
+ * One split's scratch state.  The store is reserved on first need for
+ * the worst case of the whole call (cleaned copy + scheme + default scheme
+ * + lower-cased host at 3/2), so that nothing written into it moves.
+ */
+typedef struct split_ctx {
+  np_url *u;
+  size_t bound;
+  bool reserved;
+} split_ctx;
+
+static int store_reserve(split_ctx *c) {
+  if (c->reserved)
+    return NP_OK;
+  np_buf *b = &c->u->store_;
+  if (b->max == 0)
+    b->max = NP_BUF_DEFAULT_MAX; /* a zeroed np_url is an initialised one */
+  np_buf_reset(b);
+  int rc = np_buf_reserve(b, c->bound);
+  if (rc == NP_OK)
+    c->reserved = true;
+  return rc;
+}
+
+/* Room for n more bytes in the store, already reserved. */
+static char *store_tail(split_ctx *c) {
+  return c->u->store_.data + c->u->store_.len;
+}
+
+static void store_commit(split_ctx *c, size_t n) {
+  c->u->store_.len += n;
+}
+
+/* ---- splitting ---------------------------------------------------------- */
+
+static const char empty_str[1] = "";
+
+/* Whether s holds an ASCII tab, LF or CR (WHATWG's bytes to remove). */
+static bool has_unsafe(const char *s, size_t n) {
+  size_t i = 0;
+  /* Eight bytes at a time: a word with no byte below 0x0E has none. */
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    if ((x - 0x0E0E0E0E0E0E0E0EULL) & ~x & 0x8080808080808080ULL)
+      break;
+  }
+  for (; i < n; i++) {
+    char ch = s[i];
+    if (ch == '\t' || ch == '\n' || ch == '\r')
+      return true;
+  }
+  return false;
+}
+
+/* Copy s without tab/CR/LF into the store; returns the copy's length. */
+static size_t copy_without_unsafe(split_ctx *c, const char *s, size_t n) {
+  char *o = store_tail(c);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+      o[k++] = s[i];
+  store_commit(c, k);
+  return k;
+}
+
+/* Lower-case ASCII copy of s into the store. */
+static np_slice store_lower_ascii(split_ctx *c, const char *s, size_t n) {
+  char *o = store_tail(c);
+  for (size_t i = 0; i < n; i++)
+    o[i] = (char)np__lower((unsigned char)s[i]);
+  store_commit(c, n);
+  return (np_slice){o, n};
+}
+
+/* The default scheme, stripped of C0/space and without tab/CR/LF. */
+static int default_scheme(split_ctx *c, const char *ds, size_t n,
+                          np_slice *out) {
+  while (n && (unsigned char)ds[0] <= 0x20)
+    ds++, n--;
+  while (n && (unsigned char)ds[n - 1] <= 0x20)
+    n--;
+  if (n == 0) {
+    *out = (np_slice){empty_str, 0};
+    return NP_OK;
+  }
+  if (!has_unsafe(ds, n)) {
+    *out = (np_slice){ds, n};
+    return NP_OK;
+  }
+  int rc = store_reserve(c);
+  if (rc != NP_OK)
+    return rc;
+  char *o = store_tail(c);
+  *out = (np_slice){o, copy_without_unsafe(c, ds, n)};
+  return NP_OK;
+}
+
+/* Netloc byte classes, for the one scan over it. */
+enum {
+  NL_END = 1,  /* '/', '?', '#': the netloc ends */
+  NL_AT = 2,   /* '@' */
+  NL_LB = 4,   /* '[' */
+  NL_RB = 8,   /* ']' */
+  NL_HIGH = 16, /* a non-ASCII byte */
+  NL_UPPER = 32, /* A-Z */
+};
+
+static const uint8_t netloc_cls[256] = {
+    ['/'] = NL_END, ['?'] = NL_END, ['#'] = NL_END, ['@'] = NL_AT,
+    ['['] = NL_LB, [']'] = NL_RB,
+    ['A'] = NL_UPPER, ['B'] = NL_UPPER, ['C'] = NL_UPPER, ['D'] = NL_UPPER,
+    ['E'] = NL_UPPER, ['F'] = NL_UPPER, ['G'] = NL_UPPER, ['H'] = NL_UPPER,
+    ['I'] = NL_UPPER, ['J'] = NL_UPPER, ['K'] = NL_UPPER, ['L'] = NL_UPPER,
+    ['M'] = NL_UPPER, ['N'] = NL_UPPER, ['O'] = NL_UPPER, ['P'] = NL_UPPER,
+    ['Q'] = NL_UPPER, ['R'] = NL_UPPER, ['S'] = NL_UPPER, ['T'] = NL_UPPER,
+    ['U'] = NL_UPPER, ['V'] = NL_UPPER, ['W'] = NL_UPPER, ['X'] = NL_UPPER,
+    ['Y'] = NL_UPPER, ['Z'] = NL_UPPER,
+#define H4(x) [x] = NL_HIGH, [x + 1] = NL_HIGH, [x + 2] = NL_HIGH, [x + 3] = NL_HIGH
+#define H16(x) H4(x), H4(x + 4), H4(x + 8), H4(x + 12)
+    H16(0x80), H16(0x90), H16(0xA0), H16(0xB0),
+    H16(0xC0), H16(0xD0), H16(0xE0), H16(0xF0),
+#undef H16
+#undef H4
+};
+
+/* What the netloc scan learnt. */
+typedef struct netloc_info {
+  unsigned seen;    /* NL_* classes met */
+  const char *at;   /* the last '@', or NULL */
+} netloc_info;
+
+/* ---- bracketed hosts: ipaddress.ip_address and IPvFuture ---------------- */
+
+/* IPv4Address's octet rule: 1-3 ASCII digits, no leading zero, <= 255. */
+static bool ipv4_octet_ok(const char *s, size_t n) {
+  if (n == 0 || n > 3 || (n > 1 && s[0] == '0'))
+    return false;
+  unsigned v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!np__is((unsigned char)s[i], NP_CC_DIGIT))
+      return false;
+    v = v * 10 + (unsigned)(s[i] - '0');
+  }
+  return v <= 255;
+}
+
+static bool ipv4_ok(const char *s, size_t n) {
+  int parts = 0;
+  const char *end = s + n;
+  for (;;) {
+    const char *dot = memchr(s, '.', (size_t)(end - s));
+    const char *e = dot ? dot : end;
+    if (!ipv4_octet_ok(s, (size_t)(e - s)) || ++parts > 4)
+      return false;
+    if (!dot)
+      return parts == 4;
+    s = dot + 1;
+  }
+}
+
+/* A hextet: one to four ASCII hex digits. */
+static bool hextet_ok(const char *s, size_t n) {
+  if (n == 0 || n > 4)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (np__hexval[(unsigned char)s[i]] < 0)
+      return false;
+  return true;
+}
+
+/*
+ * IPv6Address's rules without the scope: 3 to 9 ':'-separated parts (an
+ * IPv4 tail counts as two), at most one empty inner part standing for
+ * '::', a leading or trailing empty part only as half of '::'.
+ */
+static bool ipv6_ok(const char *s, size_t n) {
+  enum { MAXP = 10 };
+  np_slice part[MAXP];
+  size_t np_ = 0;
+  const char *end = s + n, *p = s;
+  if (n == 0)
+    return false;
+  for (;;) {
+    const char *col = memchr(p, ':', (size_t)(end - p));
+    const char *e = col ? col : end;
+    if (np_ == MAXP)
+      return false; /* more than 9 parts (with or without an IPv4 tail) */
+    part[np_++] = (np_slice){p, (size_t)(e - p)};
+    if (!col)
+      break;
+    p = col + 1;
+  }
+  if (np_ < 3)
+    return false;
+  size_t total = np_;
+  np_slice last = part[np_ - 1];
+  bool v4 = last.len && memchr(last.ptr, '.', last.len);
+  if (v4) {
+    if (!ipv4_ok(last.ptr, last.len))
+      return false;
+    total = np_ + 1;
+  }
+  if (total > 9)
+    return false;
+  size_t skip = 0; /* index of the empty inner part, 0: none */
+  for (size_t i = 1; i + 1 < np_; i++) {
+    if (part[i].len == 0) {
+      if (skip)
+        return false;
+      skip = i;
+    }
+  }
+  /* Hextets to parse: parts [0, hi) and the last lo (the IPv4 tail is
+   * already checked and stands for the two last). */
+  size_t hi, lo;
+  if (skip) {
+    hi = skip;
+    lo = total - skip - 1;
+    if (part[0].len == 0 && --hi)
+      return false;
+    if (!v4 && part[np_ - 1].len == 0 && --lo)
+      return false;
+    if (8 < hi + lo + 1)
+      return false;
+  } else {
+    if (total != 8 || part[0].len == 0 || (!v4 && last.len == 0))
+      return false;
+    hi = total;
+    lo = 0;
+  }
+  size_t hex_end = v4 ? np_ - 1 : np_; /* parts that are hextets */
+  for (size_t i = 0; i < hi && i < hex_end; i++)
+    if (!hextet_ok(part[i].ptr, part[i].len))
+      return false;
+  size_t lo_hex = v4 ? (lo >= 2 ? lo - 2 : 0) : lo;
+  for (size_t i = hex_end - lo_hex; i < hex_end; i++)
+    if (!hextet_ok(part[i].ptr, part[i].len))
+      return false;
+  return true;
+}
+
+/* IPv6Address(): an address, then optionally '%' and a non-empty zone. */
+static bool ipv6_scoped_ok(const char *s, size_t n) {
+  const char *pct = memchr(s, '%', n);
+  if (pct) {
+    size_t zone = n - (size_t)(pct - s) - 1;
+    if (zone == 0 || memchr(pct + 1, '%', zone))
+      return false;
+    n = (size_t)(pct - s);
+  }
+  return ipv6_ok(s, n);
+}
+
+/* IPvFuture, as 3.11's regex \Av[a-fA-F0-9]+\..+\Z says. */
+static bool ipvfuture_ok(const char *s, size_t n) {
+  size_t i = 1;
+  while (i < n && np__hexval[(unsigned char)s[i]] >= 0)
+    i++;
+  return i > 1 && i < n && s[i] == '.' && i + 1 < n;
+}
+
+static int check_bracketed_host(const char *h, size_t n, np_error *err) {
+  if (n && h[0] == 'v') {
+    if (!ipvfuture_ok(h, n))
+      return np_error_set(err, NP_EURL_IPV6, "IPvFuture address is invalid");
+    return NP_OK;
+  }
+  if (ipv4_ok(h, n))
+    return np_error_set(err, NP_EURL_IPV6,
+                        "An IPv4 address cannot be in brackets");
+  if (!ipv6_scoped_ok(h, n))
+    return np_error_set(err, NP_EURL_IPV6,
+                        "'%.*s' does not appear to be an IPv4 or IPv6 address",
+                        (int)(n > 200 ? 200 : n), h);
+  return NP_OK;
+}
+
+/* Python's check that '[' and ']' come together and enclose an address. */
+static int check_brackets(np_slice nl, unsigned seen, np_error *err) {
+  bool lb = seen & NL_LB, rb = seen & NL_RB;
+  if (lb != rb)
+    return np_error_set(err, NP_EURL_BRACKET, "Invalid IPv6 URL");
+  if (!lb)
+    return NP_OK;
+  const char *open = (const char *)memchr(nl.ptr, '[', nl.len) + 1;
+  size_t rest = nl.len - (size_t)(open - nl.ptr);
+  const char *close = memchr(open, ']', rest);
+  return check_bracketed_host(open, close ? (size_t)(close - open) : rest,
+                              err);
+}
+
+/* _checknetloc: no code point may bring '/?#@:' in under NFKC. */
+static int check_nfkc(np_slice nl, np_error *err) {
+  const unsigned char *s = (const unsigned char *)nl.ptr;
+  size_t i = 0;
+  while (i < nl.len) {
+    uint32_t cp;
+    i += utf8_next(s + i, nl.len - i, &cp);
+    if (cp < np__url_nfkc_bad[0] || cp > np__url_nfkc_bad[np__url_nfkc_bad_len - 1])
+      continue;
+    for (size_t k = 0; k < np__url_nfkc_bad_len; k++) {
+      if (np__url_nfkc_bad[k] == cp)
+        return np_error_set(err, NP_EURL_NETLOC_NFKC,
+                            "netloc '%.*s' contains invalid characters "
+                            "under NFKC normalization",
+                            (int)(nl.len > 200 ? 200 : nl.len), nl.ptr);
+    }
+  }
+  return NP_OK;
+}
+
+/* ---- derived attributes --------------------------------------------------- */
+
+/* Python's .port: ASCII digits only, 0..65535; '' is None. */
+static void parse_port(np_url *u, const char *p, size_t n) {
+  u->port = -1;
+  u->port_status = NP_OK;
+  if (n == 0)
+    return;
+  uint32_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned d = (unsigned char)p[i] - (unsigned)'0';
+    if (d > 9) {
+      u->port_status = NP_EURL_PORT;
+      return;
+    }
+    v = v * 10 + d;
+    if (v > 65535) { /* stays an error whatever follows */
+      u->port_status = NP_EURL_PORT;
+      return;
+    }
+  }
+  u->port = (int)v;
+}
+
+/* hostname: lower-cased up to the first '%' (an IPv6 zone keeps its case). */
+static np_slice lower_host(split_ctx *c, const char *h, size_t n,
+                           unsigned seen) {
+  if (!(seen & (NL_UPPER | NL_HIGH)))
+    return (np_slice){h, n};
+  const char *pct = memchr(h, '%', n);
+  size_t low = pct ? (size_t)(pct - h) : n;
+  char *o = store_tail(c);
+  size_t k;
+  if (seen & NL_HIGH) {
+    k = unicode_lower(o, h, low);
+  } else {
+    for (size_t i = 0; i < low; i++)
+      o[i] = (char)np__lower((unsigned char)h[i]);
+    k = low;
+  }
+  memcpy(o + k, h + low, n - low);
+  store_commit(c, k + n - low);
+  return (np_slice){o, k + n - low};
+}
+
+/* username, password, hostname, port from the netloc, as the properties. */
+static int derive(split_ctx *c, const netloc_info *ni) {
+  np_url *u = c->u;
+  np_slice nl = u->netloc;
+  const char *end = nl.ptr + nl.len, *host = nl.ptr;
+  u->username = u->password = NP_SLICE_NULL;
+  if (ni->at) {
+    const char *colon = memchr(nl.ptr, ':', (size_t)(ni->at - nl.ptr));
+    const char *uend = colon ? colon : ni->at;
+    u->username = (np_slice){nl.ptr, (size_t)(uend - nl.ptr)};
+    if (colon)
+      u->password = (np_slice){colon + 1, (size_t)(ni->at - colon - 1)};
+    host = ni->at + 1;
+  }
+  size_t hlen = (size_t)(end - host);
+  const char *hs = host, *he, *port = end;
+  const char *lb = (ni->seen & NL_LB) ? memchr(host, '[', hlen) : NULL;
+  if (lb) {
+    hs = lb + 1;
+    const char *rb = memchr(hs, ']', (size_t)(end - hs));
+    he = rb ? rb : end;
+    if (rb) {
+      const char *colon = memchr(rb, ':', (size_t)(end - rb));
+      if (colon)
+        port = colon + 1;
+    }
+  } else {
+    const char *colon = memchr(host, ':', hlen);
+    he = colon ? colon : end;
+    if (colon)
+      port = colon + 1;
+  }
+  parse_port(u, port, (size_t)(end - port));
+  if (he == hs) {
+    u->hostname = NP_SLICE_NULL;
+    return NP_OK;
+  }
+  unsigned seen = ni->seen;
+  if (seen & (NL_UPPER | NL_HIGH)) {
+    int rc = store_reserve(c);
+    if (rc != NP_OK)
+      return rc;
+  }
+  u->hostname = lower_host(c, hs, (size_t)(he - hs), seen);
+  return NP_OK;
+}
+
+/* ---- the split -------------------------------------------------------------- */
+
+/* Scan the netloc from s (after "//") to the first '/', '?' or '#'. */
+static const char *scan_netloc(const char *s, const char *end,
+                               netloc_info *ni) {
+  unsigned seen = 0;
+  const char *at = NULL;
+  for (; s < end; s++) {
+    unsigned k = netloc_cls[(unsigned char)*s];
+    if (NP_LIKELY(k == 0))
+      continue;
+    if (k & NL_END)
+      break;
+    seen |= k;
+    if (k & NL_AT)
+      at = s;
+  }
+  ni->seen = seen;
+  ni->at = at;
+  return s;
+}
+
+/* Python's _splitparams on the path: ';' after the last '/'. */
+static void split_params(np_url *u) {
+  np_slice p = u->path;
+  const char *from = p.ptr, *end = p.ptr + p.len;
+  for (const char *q = end; q > p.ptr; q--) {
+    if (q[-1] == '/') {
+      from = q - 1;
+      break;
+    }
+  }
+  const char *semi = memchr(from, ';', (size_t)(end - from));
+  if (!semi)
+    return;
+  u->path = (np_slice){p.ptr, (size_t)(semi - p.ptr)};
+  u->params = (np_slice){semi + 1, (size_t)(end - semi - 1)};
+}
+
+/* Split path?query#fragment. */
+static void split_tail(np_url *u, const char *s, const char *end,
+                       unsigned flags) {
+  u->query = u->fragment = (np_slice){empty_str, 0};
+  if (!(flags & NP_URL_NO_FRAGMENTS)) {
+    const char *hash = memchr(s, '#', (size_t)(end - s));
+    if (hash) {
+      u->fragment = (np_slice){hash + 1, (size_t)(end - hash - 1)};
+      end = hash;
+    }
+  }
+  const char *q = memchr(s, '?', (size_t)(end - s));
+  if (q) {
+    u->query = (np_slice){q + 1, (size_t)(end - q - 1)};
+    end = q;
+  }
+  u->path = (np_slice){s, (size_t)(end - s)};
+}
+
+/* The scheme, if url starts with ALPHA *(scheme char) ':'.  *upper tells
+ * whether it needs lower-casing.  Returns its length, 0 if none. */
+static size_t find_scheme(const char *s, size_t n, bool *upper) {
+  if (n == 0 || !np__is((unsigned char)s[0], NP_CC_ALPHA))
+    return 0;
+  bool up = false;
+  size_t i = 0;
+  while (i < n && np__is((unsigned char)s[i], NP_CC_SCHEME)) {
+    up |= (s[i] >= 'A' && s[i] <= 'Z');
+    i++;
+  }
+  *upper = up;
+  return (i < n && s[i] == ':') ? i : 0;
+}
+
+int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
+                  size_t ds_len, unsigned flags, bool params,
+                  np_error *err) {
+  split_ctx c = {u, 0, false};
+  int rc;
+  if (!url)
+    url = empty_str, len = 0;
+  while (len && (unsigned char)*url <= 0x20)
+    url++, len--;
+  if (len > (SIZE_MAX - ds_len - 16) / 4)
+    return np_error_set(err, NP_ETOOLARGE, "URL too long");
+  c.bound = 4 * len + ds_len + 16;
+  if (has_unsafe(url, len)) {
+    if ((rc = store_reserve(&c)) != NP_OK)
+      return np_error_set(err, rc, "out of memory");
+    const char *copy = store_tail(&c);
+    len = copy_without_unsafe(&c, url, len);
+    url = copy;
+  }
+  const char *s = url, *end = url + len;
+  bool upper = false;
+  size_t sl = find_scheme(url, len, &upper);
+  if (sl) {
+    if (upper) {
+      if ((rc = store_reserve(&c)) != NP_OK)
+        return np_error_set(err, rc, "out of memory");
+      u->scheme = store_lower_ascii(&c, url, sl);
+    } else {
+      u->scheme = (np_slice){url, sl};
+    }
+    s += sl + 1;
+  } else if ((rc = default_scheme(&c, ds ? ds : empty_str, ds_len,
+                                  &u->scheme)) != NP_OK) {
+    return np_error_set(err, rc, "out of memory");
+  }
+  netloc_info ni = {0, NULL};
+  u->netloc = (np_slice){empty_str, 0};
+  if (end - s >= 2 && s[0] == '/' && s[1] == '/') {
+    const char *ne = scan_netloc(s + 2, end, &ni);
+    u->netloc = (np_slice){s + 2, (size_t)(ne - s - 2)};
+    s = ne;
+    if ((ni.seen & (NL_LB | NL_RB)) &&
+        (rc = check_brackets(u->netloc, ni.seen, err)) != NP_OK)
+      return rc;
+  }
+  split_tail(u, s, end, flags);
+  u->params = (np_slice){empty_str, 0};
+  if ((ni.seen & NL_HIGH) && (rc = check_nfkc(u->netloc, err)) != NP_OK)
+    return rc;
+  if (params && (np__url_scheme_class(u->scheme) & NP__URL_USES_PARAMS))
+    split_params(u);
+  if ((rc = derive(&c, &ni)) != NP_OK)
+    return np_error_set(err, rc, "out of memory");
+  return NP_OK;
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+void np_url_init(np_url *u) {
+  memset(u, 0, sizeof *u);
+  np_buf_init(&u->store_, 0);
+  u->port = -1;
+}
+
+void np_url_free(np_url *u) {
+  np_buf_free(&u->store_);
+  size_t max = u->store_.max;
+  np_url_init(u);
+  u->store_.max = max;
+}
+
+int np_urlsplit(np_url *u, const char *url, size_t len,
+                const char *default_scheme, unsigned flags, np_error *err) {
+  size_t dl = default_scheme ? strlen(default_scheme) : 0;
+  return np__url_split(u, url, len, default_scheme, dl, flags, false, err);
+}
+
+int np_urlparse(np_url *u, const char *url, size_t len,
+                const char *default_scheme, unsigned flags, np_error *err) {
+  size_t dl = default_scheme ? strlen(default_scheme) : 0;
+  return np__url_split(u, url, len, default_scheme, dl, flags, true, err);
+}
+
+/* ---- unsplit ------------------------------------------------------------- */
+
+static np_slice present(np_slice s) {
+  return s.ptr ? s : (np_slice){empty_str, 0};
+}
+
+/*
+ * urlunsplit of (scheme, netloc, path [';' params], query, fragment):
+ * Python adds "//" before the path when there is a netloc, or when the
+ * scheme uses one and the path does not already start with "//"; then
+ * a '/' if the path does not start with one.
+ */
+int np__url_unsplit(np_buf *out, np_slice scheme, np_slice netloc,
+                    np_slice path, np_slice params, np_slice query,
+                    np_slice fragment) {
+  scheme = present(scheme), netloc = present(netloc), path = present(path);
+  params = present(params), query = present(query);
+  fragment = present(fragment);
+  /* The first two bytes of path + ';' + params, as Python's url[:2]. */
+  char head[2] = {0, 0};
+  size_t hn = 0;
+  for (size_t i = 0; i < path.len && hn < 2; i++)
+    head[hn++] = path.ptr[i];
+  if (params.len) {
+    if (hn < 2)
+      head[hn++] = ';';
+    if (hn < 2)
+      head[hn++] = params.ptr[0];
+  }
+  bool full = path.len || params.len;
+  bool slashes =
+      netloc.len || (scheme.len &&
+                     (np__url_scheme_class(scheme) & NP__URL_USES_NETLOC) &&
+                     !(hn == 2 && head[0] == '/' && head[1] == '/'));
+  size_t need = scheme.len + 1 + 2 + netloc.len + 1 + path.len + 1 +
+                params.len + 1 + query.len + 1 + fragment.len;
+  int rc = np_buf_reserve(out, need);
+  if (rc != NP_OK)
+    return rc;
+  if (scheme.len) {
+    np_buf_append_slice(out, scheme);
+    np_buf_putc(out, ':');
+  }
+  if (slashes) {
+    np_buf_append(out, "//", 2);
+    np_buf_append_slice(out, netloc);
+    if (full && head[0] != '/')
+      np_buf_putc(out, '/');
+  }
+  np_buf_append_slice(out, path);
+  if (params.len) {
+    np_buf_putc(out, ';');
+    np_buf_append_slice(out, params);
+  }
+  if (query.len) {
+    np_buf_putc(out, '?');
+    np_buf_append_slice(out, query);
+  }
+  if (fragment.len) {
+    np_buf_putc(out, '#');
+    np_buf_append_slice(out, fragment);
+  }
+  return NP_OK;
+}
+
+int np_urlunsplit(np_buf *out, const np_url *u) {
+  return np__url_unsplit(out, u->scheme, u->netloc, u->path, NP_SLICE_NULL,
+                         u->query, u->fragment);
+}
+
+int np_urlunparse(np_buf *out, const np_url *u) {
+  return np__url_unsplit(out, u->scheme, u->netloc, u->path, u->params,
+                         u->query, u->fragment);
+}
