@@ -13,6 +13,7 @@ static const struct {
   const char *summary;
 } commands[] = {
     {"url", np_cmd_url, "split, join, quote and unquote URLs (urllib.parse)"},
+    {"open", np_cmd_open, "show a URL in a web browser (webbrowser)"},
 };
 
 static void usage(FILE *out) {

@@ -7,5 +7,6 @@
 
 #include "netproto/core.h"
 #include "netproto/url.h"
+#include "netproto/webbrowser.h"
 
 #endif /* NETPROTO_NETPROTO_H */
