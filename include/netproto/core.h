@@ -72,6 +72,12 @@ typedef enum np_status {
   /* http message engine and http.client: -200 .. -299 */
   NP_EHTTP_FIRST = -200,
 
+  /* cookies (http.cookies, http.cookiejar): -300 .. -399 */
+  NP_ECOOKIE_KEY = -300,      /* CookieError: illegal cookie key */
+  NP_ECOOKIE_RESERVED = -301, /* CookieError: attribute name used as key */
+  NP_ECOOKIE_ATTR = -302,     /* CookieError: not a morsel attribute */
+  NP_ECOOKIE_LOAD = -310,     /* LoadError: malformed cookies file */
+
   /* later modules take the next hundreds: cookies -300, ftp -400,
    * request -500, server -600, gateway -700, browser -800 */
   /* webbrowser: -800 .. -899 */

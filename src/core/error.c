@@ -39,6 +39,11 @@ static const struct {
     {NP_EBROWSER_URL, "NP_EBROWSER_URL", "invalid URL for a browser (leading dash or NUL byte)"},
     {NP_EBROWSER_COMMAND, "NP_EBROWSER_COMMAND", "browser command line does not parse"},
     {NP_EBROWSER_NEW, "NP_EBROWSER_NEW", "bad 'new' parameter: expected 0, 1 or 2"},
+    /* cookies */
+    {NP_ECOOKIE_KEY, "NP_ECOOKIE_KEY", "illegal cookie key"},
+    {NP_ECOOKIE_RESERVED, "NP_ECOOKIE_RESERVED", "attempt to set a reserved key"},
+    {NP_ECOOKIE_ATTR, "NP_ECOOKIE_ATTR", "invalid morsel attribute"},
+    {NP_ECOOKIE_LOAD, "NP_ECOOKIE_LOAD", "invalid cookies file"},
 };
 
 static int np_status_index(int status) {
