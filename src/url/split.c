@@ -175,12 +175,26 @@ static uint32_t lower_cp(uint32_t cp) {
  * precedes it and none follows it, skipping case-ignorable code points
  * both ways.  prev_cased carries the backward half.
  */
+/*
+ * The Unicode walkers below may run over the caller's original bytes
+ * rather than the cleaned copy (see orig_range): they skip tab, CR and LF,
+ * which Python removed only after decoding, so a sequence interrupted by
+ * one stays invalid, as it was in Python's str.
+ */
+static bool is_removed(unsigned char c) {
+  return c == '\t' || c == '\n' || c == '\r';
+}
+
 static bool sigma_is_final(bool prev_cased, const unsigned char *s, size_t n) {
   if (!prev_cased)
     return false;
   size_t i = 0;
   while (i < n) {
     uint32_t cp;
+    if (is_removed(s[i])) {
+      i++;
+      continue;
+    }
     i += utf8_next(s + i, n - i, &cp);
     if (!is_case_ignorable(cp))
       return !is_cased(cp);
@@ -198,6 +212,10 @@ static size_t unicode_lower(char *out, const char *text, size_t n) {
   bool prev_cased = false;
   while (i < n) {
     uint32_t cp;
+    if (is_removed(s[i])) {
+      i++;
+      continue;
+    }
     size_t k = utf8_next(s + i, n - i, &cp);
     if (cp & NP__URL_INVALID) {
       out[o++] = (char)s[i];
@@ -228,7 +246,29 @@ typedef struct split_ctx {
   np_url *u;
   size_t bound;
   bool reserved;
+  const char *orig;  /* the URL after the leading strip */
+  const char *clean; /* its copy without tab/CR/LF, or NULL if none */
 } split_ctx;
+
+/*
+ * The bytes of the original URL that became clean[p - clean, + n): Python
+ * decodes UTF-8 before it removes tab/CR/LF, so Unicode work on a range
+ * must see where those bytes were.  Identity when nothing was removed.
+ */
+static np_slice orig_range(const split_ctx *c, const char *p, size_t n) {
+  if (!c->clean || n == 0)
+    return (np_slice){p, n};
+  size_t a = (size_t)(p - c->clean), b = a + n - 1, kept = 0;
+  const char *o = c->orig, *start = NULL;
+  for (;; o++) {
+    if (is_removed((unsigned char)*o))
+      continue;
+    if (kept == a)
+      start = o;
+    if (kept++ == b)
+      return (np_slice){start, (size_t)(o + 1 - start)};
+  }
+}
 
 static int store_reserve(split_ctx *c) {
   if (c->reserved)
@@ -257,14 +297,22 @@ static void store_commit(split_ctx *c, size_t n) {
 static const char empty_str[1] = "";
 
 /* Whether s holds an ASCII tab, LF or CR (WHATWG's bytes to remove). */
+static inline bool word_has_low(const char *s) {
+  uint64_t x;
+  memcpy(&x, s, 8);
+  return ((x - 0x0E0E0E0E0E0E0E0EULL) & ~x & 0x8080808080808080ULL) != 0;
+}
+
 static bool has_unsafe(const char *s, size_t n) {
   size_t i = 0;
-  /* Eight bytes at a time: a word with no byte below 0x0E has none. */
-  for (; i + 8 <= n; i += 8) {
-    uint64_t x;
-    memcpy(&x, s + i, 8);
-    if ((x - 0x0E0E0E0E0E0E0E0EULL) & ~x & 0x8080808080808080ULL)
-      break;
+  /* Eight bytes at a time: a word with no byte below 0x0E has none; the
+   * last word overlaps the one before it instead of a byte loop. */
+  if (n >= 8) {
+    for (; i + 8 <= n; i += 8)
+      if (word_has_low(s + i))
+        break;
+    if (i + 8 > n && !word_has_low(s + n - 8))
+      return false;
   }
   for (; i < n; i++) {
     char ch = s[i];
@@ -512,12 +560,17 @@ static int check_brackets(np_slice nl, unsigned seen, np_error *err) {
 }
 
 /* _checknetloc: no code point may bring '/?#@:' in under NFKC. */
-static int check_nfkc(np_slice nl, np_error *err) {
-  const unsigned char *s = (const unsigned char *)nl.ptr;
+static int check_nfkc(const split_ctx *c, np_slice nl, np_error *err) {
+  np_slice raw = orig_range(c, nl.ptr, nl.len);
+  const unsigned char *s = (const unsigned char *)raw.ptr;
   size_t i = 0;
-  while (i < nl.len) {
+  while (i < raw.len) {
     uint32_t cp;
-    i += utf8_next(s + i, nl.len - i, &cp);
+    if (is_removed(s[i])) {
+      i++;
+      continue;
+    }
+    i += utf8_next(s + i, raw.len - i, &cp);
     if (cp < np__url_nfkc_bad[0] || cp > np__url_nfkc_bad[np__url_nfkc_bad_len - 1])
       continue;
     for (size_t k = 0; k < np__url_nfkc_bad_len; k++) {
@@ -560,20 +613,26 @@ static np_slice lower_host(split_ctx *c, const char *h, size_t n,
                            unsigned seen) {
   if (!(seen & (NL_UPPER | NL_HIGH)))
     return (np_slice){h, n};
-  const char *pct = memchr(h, '%', n);
-  size_t low = pct ? (size_t)(pct - h) : n;
   char *o = store_tail(c);
-  size_t k;
+  size_t k = 0;
   if (seen & NL_HIGH) {
-    k = unicode_lower(o, h, low);
+    np_slice raw = orig_range(c, h, n);
+    const char *pct = memchr(raw.ptr, '%', raw.len);
+    size_t low = pct ? (size_t)(pct - raw.ptr) : raw.len;
+    k = unicode_lower(o, raw.ptr, low);
+    for (size_t i = low; i < raw.len; i++) /* the zone, as it is */
+      if (!is_removed((unsigned char)raw.ptr[i]))
+        o[k++] = raw.ptr[i];
   } else {
+    const char *pct = memchr(h, '%', n);
+    size_t low = pct ? (size_t)(pct - h) : n;
     for (size_t i = 0; i < low; i++)
       o[i] = (char)np__lower((unsigned char)h[i]);
-    k = low;
+    memcpy(o + low, h + low, n - low);
+    k = n;
   }
-  memcpy(o + k, h + low, n - low);
-  store_commit(c, k + n - low);
-  return (np_slice){o, k + n - low};
+  store_commit(c, k);
+  return (np_slice){o, k};
 }
 
 /* username, password, hostname, port from the netloc, as the properties. */
@@ -699,7 +758,7 @@ static size_t find_scheme(const char *s, size_t n, bool *upper) {
 int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
                   size_t ds_len, unsigned flags, bool params,
                   np_error *err) {
-  split_ctx c = {u, 0, false};
+  split_ctx c = {u, 0, false, NULL, NULL};
   int rc;
   if (!url)
     url = empty_str, len = 0;
@@ -712,8 +771,9 @@ int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
     if ((rc = store_reserve(&c)) != NP_OK)
       return np_error_set(err, rc, "out of memory");
     const char *copy = store_tail(&c);
+    c.orig = url;
     len = copy_without_unsafe(&c, url, len);
-    url = copy;
+    url = c.clean = copy;
   }
   const char *s = url, *end = url + len;
   bool upper = false;
@@ -743,7 +803,7 @@ int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
   }
   split_tail(u, s, end, flags);
   u->params = (np_slice){empty_str, 0};
-  if ((ni.seen & NL_HIGH) && (rc = check_nfkc(u->netloc, err)) != NP_OK)
+  if ((ni.seen & NL_HIGH) && (rc = check_nfkc(&c, u->netloc, err)) != NP_OK)
     return rc;
   if (params && (np__url_scheme_class(u->scheme) & NP__URL_USES_PARAMS))
     split_params(u);

@@ -270,6 +270,17 @@ TEST(hostname_invalid_utf8_passes_through) {
   ASSERT_EQ_SLICE(split("http://A\xff\xc3Z/")->hostname, "a\xff\xc3z");
 }
 
+TEST(hostname_utf8_split_by_tab_stays_invalid) {
+  /* Python decodes before it removes the tab: "\xc3\t\x89" is two invalid
+   * bytes, not an E-acute, so it is neither lower-cased nor NFKC-checked. */
+  ASSERT_EQ_SLICE(split("http://\xc3\t\x89/")->hostname, "\xc3\x89");
+  ASSERT_EQ_INT(split_rc("http://\xe2\x84\t\x80/"), NP_OK);
+  ASSERT_EQ_SLICE(U.netloc, "\xe2\x84\x80");
+  /* Whole sequences around the tab are still lower-cased. */
+  ASSERT_EQ_SLICE(split("http://\xc3\x89\t\xc3\x89/")->hostname,
+                  "\xc3\xa9\xc3\xa9");
+}
+
 TEST(hostname_absent_when_empty) {
   ASSERT_ABSENT(split("http://:80/")->hostname);
   ASSERT_ABSENT(split("http://u@/")->hostname);
