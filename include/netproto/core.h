@@ -70,7 +70,40 @@ typedef enum np_status {
   NP_EURL_ENCODING = -113,   /* bytes are not valid in the named encoding */
 
   /* http message engine and http.client: -200 .. -299 */
-  NP_EHTTP_FIRST = -200,
+  NP_EHTTP_LINE_TOO_LONG = -200, /* a line is longer than the limit */
+  NP_EHTTP_TOO_MANY_HEADERS = -201, /* more header fields than the limit */
+  NP_EHTTP_HEADERS_TOO_LARGE = -202, /* the head or trailer is larger than the limit */
+  NP_EHTTP_BAD_REQUEST_LINE = -203, /* request line is not METHOD SP target SP version */
+  NP_EHTTP_BAD_STATUS_LINE = -204, /* status line is not HTTP/x.y SP 3DIGIT [SP reason] */
+  NP_EHTTP_BAD_VERSION = -205, /* HTTP version is malformed or its major is not 1 */
+  NP_EHTTP_UNKNOWN_PROTOCOL = -206, /* response version is not HTTP/1.x (UnknownProtocol) */
+  NP_EHTTP_BAD_HEADER_NAME = -207, /* field name empty, not a token, or no colon */
+  NP_EHTTP_BAD_HEADER_VALUE = -208, /* NUL or control byte in a field value */
+  NP_EHTTP_BARE_CR = -209, /* CR not followed by LF */
+  NP_EHTTP_WS_BEFORE_COLON = -210, /* whitespace between field name and colon */
+  NP_EHTTP_OBS_FOLD = -211, /* obs-fold (line folding) in a request */
+  NP_EHTTP_BAD_CONTENT_LENGTH = -212, /* Content-Length is not a decimal number */
+  NP_EHTTP_DUP_CONTENT_LENGTH = -213, /* Content-Length repeated or a list */
+  NP_EHTTP_TE_AND_CL = -214, /* Transfer-Encoding and Content-Length together */
+  NP_EHTTP_BAD_TRANSFER_ENCODING = -215, /* unknown, repeated or misplaced transfer coding */
+  NP_EHTTP_BAD_CHUNK_SIZE = -216, /* chunk size is not hexadecimal */
+  NP_EHTTP_CHUNK_SIZE_OVERFLOW = -217, /* chunk size does not fit in 64 bits */
+  NP_EHTTP_BAD_CHUNK = -218, /* chunk data not followed by CRLF, or bad extension */
+  NP_EHTTP_CHUNK_LINE_TOO_LONG = -219, /* chunk-size line longer than the limit */
+  NP_EHTTP_BAD_TRAILER = -220, /* malformed trailer field */
+  NP_EHTTP_INCOMPLETE_READ = -221, /* peer closed before the body was complete (IncompleteRead) */
+  NP_EHTTP_REMOTE_DISCONNECTED = -222, /* peer closed without a response (RemoteDisconnected) */
+  NP_EHTTP_IMPROPER_STATE = -223, /* call out of order (ImproperConnectionState) */
+  NP_EHTTP_CANNOT_SEND_REQUEST = -224, /* request started while one is pending (CannotSendRequest) */
+  NP_EHTTP_CANNOT_SEND_HEADER = -225, /* header sent after endheaders (CannotSendHeader) */
+  NP_EHTTP_RESPONSE_NOT_READY = -226, /* no request sent or response pending (ResponseNotReady) */
+  NP_EHTTP_INVALID_URL = -227, /* bad host, port or control bytes in the URL (InvalidURL) */
+  NP_EHTTP_BAD_METHOD = -228, /* method is not a token or holds control bytes */
+  NP_EHTTP_TOO_MANY_INFORMATIONAL = -229, /* more 1xx responses than the limit */
+  NP_EHTTP_TUNNEL = -230, /* CONNECT through the proxy failed */
+  /* the TLS stream (src/core/tls.c), shared by http, ftp and request */
+  NP_ETLS = -250, /* TLS handshake or record error (ssl.SSLError) */
+  NP_ETLS_VERIFY = -251, /* peer certificate or host name not verified (SSLCertVerificationError) */
 
   /* cookies (http.cookies, http.cookiejar): -300 .. -399 */
   NP_ECOOKIE_KEY = -300,      /* CookieError: illegal cookie key */

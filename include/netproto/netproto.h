@@ -6,6 +6,7 @@
 #define NETPROTO_NETPROTO_H
 
 #include "netproto/core.h"
+#include "netproto/http.h"
 #include "netproto/url.h"
 #include "netproto/cookies.h"
 #include "netproto/webbrowser.h"

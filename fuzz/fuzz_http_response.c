@@ -1,0 +1,9 @@
+/* libFuzzer target: the HTTP response parser (head and body), whole and
+ * split in two.  Input: one byte (bit 0: response to HEAD), one split byte,
+ * the message. */
+#include "fuzz_http_common.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size) {
+  return fz_message(NP_HTTP_RESPONSE, data, size);
+}
