@@ -39,7 +39,7 @@ enum {
  */
 typedef struct np_url {
   /* read-only: components */
-  np_slice scheme;   /* lower-cased */
+  np_slice scheme;   /* lower-cased; a default scheme is kept as given */
   np_slice netloc;
   np_slice path;
   np_slice params;   /* only np_urlparse fills it; "" from np_urlsplit */
@@ -48,7 +48,8 @@ typedef struct np_url {
   /* read-only: derived, as Python's properties */
   np_slice username; /* absent when the netloc has no '@' */
   np_slice password; /* absent when the userinfo has no ':' */
-  np_slice hostname; /* lower-cased, brackets removed; absent when empty */
+  np_slice hostname; /* str.lower()-ed up to a '%' zone id, brackets
+                        removed; absent when empty */
   int port;          /* 0..65535, or -1 when absent or invalid */
   int port_status;   /* NP_OK, or NP_EURL_PORT when Python's .port raises */
   /* private */
@@ -62,9 +63,16 @@ NP_API void np_url_free(np_url *u);
 
 /*
  * urlsplit(url, scheme=default_scheme, allow_fragments=!(flags &
- * NP_URL_NO_FRAGMENTS)).  default_scheme may be NULL (Python's '').
+ * NP_URL_NO_FRAGMENTS)).  default_scheme may be NULL (Python's ''); it is
+ * a NUL-terminated string that u->scheme may point into, so it must live
+ * as long as the result is used.  Leading C0 controls and spaces are
+ * stripped and ASCII tab, CR and LF removed, as Python 3.11.7 does.
  * Fails with NP_EURL_BRACKET, NP_EURL_IPV6 or NP_EURL_NETLOC_NFKC where
- * Python raises ValueError, or NP_ENOMEM.
+ * Python raises ValueError, NP_ENOMEM, or NP_ETOOLARGE when the copy the
+ * URL needs (at most 2.5 times its length) passes the 1 GiB buffer limit;
+ * u's fields are unspecified after a failure.  A bad port does not fail
+ * the split: it shows in port_status, as Python's .port raises only when
+ * read.
  */
 NP_API int np_urlsplit(np_url *u, const char *url, size_t len,
                        const char *default_scheme, unsigned flags,
@@ -81,6 +89,7 @@ NP_API int np_urlparse(np_url *u, const char *url, size_t len,
  * may fill the components of a zeroed np_url with slices of its own).
  * np_urlunparse also joins params.  Python's geturl() is np_urlunsplit
  * of an np_urlsplit result, or np_urlunparse of an np_urlparse result.
+ * Absent component slices count as empty.  Fails only as np_buf does.
  */
 NP_API int np_urlunsplit(np_buf *out, const np_url *u);
 NP_API int np_urlunparse(np_buf *out, const np_url *u);
@@ -88,7 +97,10 @@ NP_API int np_urlunparse(np_buf *out, const np_url *u);
 /*
  * urljoin(base, url, allow_fragments): append the joined URL to out.
  * RFC 3986 section 5 with Python's lists of schemes that use relative
- * references and netlocs.
+ * references and netlocs.  An empty base gives ref, an empty ref gives
+ * base, and a ref that does not resolve against base (another scheme, or
+ * one not in uses_relative) is appended unchanged, all as Python does.
+ * Fails as np_urlparse fails on either URL, or with NP_ENOMEM.
  */
 NP_API int np_urljoin(np_buf *out, const char *base, size_t base_len,
                       const char *ref, size_t ref_len, unsigned flags,
