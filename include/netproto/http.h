@@ -218,6 +218,79 @@ NP_API long np_http_header_next(const np_http_parser *p, const char *name,
  * (case-insensitive), e.g. "close" in a Connection value. */
 NP_API int np_http_list_has(np_slice value, const char *token);
 
+/* ---- HTTPStatus and HTTPMethod ---- */
+
+typedef struct np_http_status_info {
+  int code;                /* 404 */
+  const char *name;        /* "NOT_FOUND" (the HTTPStatus member name) */
+  const char *phrase;      /* "Not Found" */
+  const char *description; /* "Nothing matches the given URI" (may be "") */
+} np_http_status_info;
+
+/* Every status of Python 3.11's http.HTTPStatus, sorted by code; *count
+ * (may be NULL) gets the number of rows.  Static storage. */
+NP_API const np_http_status_info *np_http_status_table(size_t *count);
+/* The row for `code`, or NULL when it is not registered. */
+NP_API const np_http_status_info *np_http_status_lookup(int code);
+/* The phrase for `code`, or "" when it is not registered; never NULL. */
+NP_API const char *np_http_status_phrase(int code);
+
+typedef struct np_http_method_info {
+  const char *name;        /* "GET" */
+  const char *description; /* "Retrieve the target." */
+} np_http_method_info;
+
+/* The nine methods of Python 3.11's http.HTTPMethod.  Static storage. */
+NP_API const np_http_method_info *np_http_method_table(size_t *count);
+/* The row for a method name (case-sensitive, as HTTPMethod), or NULL. */
+NP_API const np_http_method_info *np_http_method_lookup(const char *name,
+                                                        size_t len);
+
+/* ---- the serializer ----
+ * Each call appends to an np_buf (bounded by its max) and returns NP_OK,
+ * NP_ENOMEM, NP_ETOOLARGE or the refusal below; on a refusal nothing is
+ * appended.  Control bytes are refused so that no caller can inject a line
+ * (CPython's "can't contain control characters" checks, made stricter: a
+ * header value may hold HTAB but no CR, LF, NUL or other control byte). */
+
+/* "METHOD SP target SP HTTP/1.minor CRLF".  method must be a token
+ * (NP_EHTTP_BAD_METHOD); target must be non-empty VCHARs, no space or
+ * control byte (NP_EHTTP_INVALID_URL); minor is 0 or 1 (NP_EINVAL). */
+NP_API int np_http_write_request_line(np_buf *out, const char *method,
+                                      size_t method_len, const char *target,
+                                      size_t target_len, int minor,
+                                      np_error *err);
+
+/* "HTTP/1.minor SP code SP reason CRLF"; reason NULL takes the registered
+ * phrase ("" when none).  code must be 100..999, the reason free of control
+ * bytes other than HTAB (NP_EINVAL, NP_EHTTP_BAD_HEADER_VALUE). */
+NP_API int np_http_write_status_line(np_buf *out, int minor, int code,
+                                     const char *reason, np_error *err);
+
+/* "name: value CRLF".  name must be a token (NP_EHTTP_BAD_HEADER_NAME);
+ * value must hold no control byte but HTAB (NP_EHTTP_BAD_HEADER_VALUE). */
+NP_API int np_http_write_header(np_buf *out, const char *name,
+                                size_t name_len, const char *value,
+                                size_t value_len, np_error *err);
+
+/* The empty line ending the head. */
+NP_API int np_http_write_end_head(np_buf *out);
+
+/* One chunk: "HEX CRLF data CRLF".  len 0 appends nothing (an empty chunk
+ * would end the body); use np_http_write_last_chunk for that. */
+NP_API int np_http_write_chunk(np_buf *out, const void *data, size_t len);
+
+/* The chunk-size line alone ("1a2b\r\n") into out[NP_HTTP_CHUNK_LINE_MAX],
+ * for callers that write the data themselves (writev, sendfile).  Returns
+ * its length. */
+#define NP_HTTP_CHUNK_LINE_MAX 20
+NP_API size_t np_http_format_chunk_line(char *out, uint64_t len);
+
+/* "0 CRLF", the trailer fields (n of them, checked as headers, may be 0)
+ * and the final CRLF. */
+NP_API int np_http_write_last_chunk(np_buf *out, const np_http_header *trailers,
+                                    size_t n, np_error *err);
+
 #ifdef __cplusplus
 }
 #endif
