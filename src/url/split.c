@@ -772,7 +772,7 @@ int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
   c.bound = len + len + len / 2 + ds_len + 16;
   if (has_unsafe(url, len)) {
     if ((rc = store_reserve(&c)) != NP_OK)
-      return np_error_set(err, rc, "out of memory");
+      return np_error_set(err, rc, "%s", np_strerror(rc));
     const char *copy = store_tail(&c);
     c.orig = url;
     len = copy_without_unsafe(&c, url, len);
@@ -784,7 +784,7 @@ int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
   if (sl) {
     if (upper) {
       if ((rc = store_reserve(&c)) != NP_OK)
-        return np_error_set(err, rc, "out of memory");
+        return np_error_set(err, rc, "%s", np_strerror(rc));
       u->scheme = store_lower_ascii(&c, url, sl);
     } else {
       u->scheme = (np_slice){url, sl};
@@ -792,7 +792,7 @@ int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
     s += sl + 1;
   } else if ((rc = default_scheme(&c, ds ? ds : empty_str, ds_len,
                                   &u->scheme)) != NP_OK) {
-    return np_error_set(err, rc, "out of memory");
+    return np_error_set(err, rc, "%s", np_strerror(rc));
   }
   netloc_info ni = {0, NULL};
   u->netloc = (np_slice){empty_str, 0};
@@ -811,7 +811,7 @@ int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
   if (params && (np__url_scheme_class(u->scheme) & NP__URL_USES_PARAMS))
     split_params(u);
   if ((rc = derive(&c, &ni)) != NP_OK)
-    return np_error_set(err, rc, "out of memory");
+    return np_error_set(err, rc, "%s", np_strerror(rc));
   return NP_OK;
 }
 
