@@ -13,17 +13,29 @@
 
 #include <string.h>
 
-/* What quoting does with a byte: escape it, copy it, or write '+'. */
-enum { Q_ESC = 0, Q_KEEP = 1, Q_PLUS = 2 };
+/*
+ * A quoting table gives, for each byte, what to write: up to three bytes
+ * and, in the fourth, how many of them count (1: the byte itself or '+',
+ * 3: "%XX").  The loop stores all four and advances by the count, so it
+ * has no branch per byte however the safe and unsafe bytes alternate.
+ */
+typedef struct q_code {
+  uint8_t b[4];
+} q_code;
 
 /* Python's _ALWAYS_SAFE: ASCII letters, digits and "_.-~". */
 #define Q_ALWAYS(c)                                                         \
   (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ||             \
    ((c) >= '0' && (c) <= '9') || (c) == '_' || (c) == '.' || (c) == '-' ||  \
    (c) == '~')
-#define Q_NONE(c) (Q_ALWAYS(c) ? Q_KEEP : Q_ESC)
-#define Q_SLASH(c) ((Q_ALWAYS(c) || (c) == '/') ? Q_KEEP : Q_ESC)
-#define Q_PLUSTAB(c) ((c) == ' ' ? Q_PLUS : Q_NONE(c))
+#define Q_HEX(n) ((n) < 10 ? '0' + (n) : 'A' + (n) - 10)
+#define Q_ENT(c, keep, plus)                                                \
+  {{(keep) ? (c) : (plus) ? '+' : '%',                                      \
+    (keep) || (plus) ? 0 : Q_HEX((c) >> 4),                                 \
+    (keep) || (plus) ? 0 : Q_HEX((c) & 15), (keep) || (plus) ? 1 : 3}}
+#define Q_NONE(c) Q_ENT(c, Q_ALWAYS(c), 0)
+#define Q_SLASH(c) Q_ENT(c, Q_ALWAYS(c) || (c) == '/', 0)
+#define Q_PLUS(c) Q_ENT(c, Q_ALWAYS(c), (c) == ' ')
 
 #define R4(f, b) f(b), f((b) + 1), f((b) + 2), f((b) + 3)
 #define R16(f, b) R4(f, b), R4(f, (b) + 4), R4(f, (b) + 8), R4(f, (b) + 12)
@@ -31,9 +43,9 @@ enum { Q_ESC = 0, Q_KEEP = 1, Q_PLUS = 2 };
 #define R256(f) R64(f, 0), R64(f, 64), R64(f, 128), R64(f, 192)
 
 /* The tables of the common calls, so they cost nothing to set up. */
-static const uint8_t q_tab_none[256] = {R256(Q_NONE)};   /* safe="" */
-static const uint8_t q_tab_slash[256] = {R256(Q_SLASH)}; /* safe="/" */
-static const uint8_t q_tab_plus[256] = {R256(Q_PLUSTAB)}; /* quote_plus */
+static const q_code q_tab_none[256] = {R256(Q_NONE)};   /* safe="" */
+static const q_code q_tab_slash[256] = {R256(Q_SLASH)}; /* safe="/" */
+static const q_code q_tab_plus[256] = {R256(Q_PLUS)};   /* quote_plus */
 
 /* Inputs up to this size reserve the worst case; longer ones are measured
  * first so a long, mostly safe input does not allocate three times its
@@ -45,25 +57,28 @@ static const uint8_t q_tab_plus[256] = {R256(Q_PLUSTAB)}; /* quote_plus */
  * (Python encodes safe to ASCII, ignoring the rest).  Returns the static
  * base itself when safe adds nothing, else fills and returns tmp.
  */
-static const uint8_t *quote_table(const char *safe, bool plus, uint8_t *tmp) {
-  const uint8_t *base = plus ? q_tab_plus : q_tab_none;
+static const q_code *quote_table(const char *safe, bool plus, q_code *tmp) {
+  const q_code *base = plus ? q_tab_plus : q_tab_none;
   if (!safe || !*safe)
     return base;
   if (!plus && safe[0] == '/' && safe[1] == '\0')
     return q_tab_slash;
-  memcpy(tmp, base, 256);
-  for (const unsigned char *p = (const unsigned char *)safe; *p; p++)
-    if (*p < 0x80 && tmp[*p] == Q_ESC)
-      tmp[*p] = Q_KEEP;
+  memcpy(tmp, base, 256 * sizeof *tmp);
+  for (const unsigned char *p = (const unsigned char *)safe; *p; p++) {
+    if (*p < 0x80 && tmp[*p].b[3] == 3) {
+      tmp[*p].b[0] = *p;
+      tmp[*p].b[3] = 1;
+    }
+  }
   return tmp;
 }
 
 /* The exact quoted size of s, or SIZE_MAX when it does not fit a size_t. */
 static size_t quote_size(const unsigned char *s, size_t len,
-                         const uint8_t *tab) {
+                         const q_code *tab) {
   size_t esc = 0;
   for (size_t i = 0; i < len; i++)
-    esc += tab[s[i]] == Q_ESC;
+    esc += tab[s[i]].b[3] == 3;
   if (esc > (SIZE_MAX - len) / 2)
     return SIZE_MAX;
   return len + 2 * esc;
@@ -71,7 +86,7 @@ static size_t quote_size(const unsigned char *s, size_t len,
 
 /* Reserve room for quoting s: the worst case when small, else exact. */
 static int quote_reserve(np_buf *out, const unsigned char *s, size_t len,
-                         const uint8_t *tab) {
+                         const q_code *tab) {
   if (len <= Q_RESERVE_WORST_MAX && np_buf_reserve(out, 3 * len) == NP_OK)
     return NP_OK;
   size_t need = quote_size(s, len, tab);
@@ -79,39 +94,24 @@ static int quote_reserve(np_buf *out, const unsigned char *s, size_t len,
 }
 
 static int quote_with(np_buf *out, const char *str, size_t len,
-                   const uint8_t *tab) {
+                      const q_code *tab) {
   const unsigned char *s = (const unsigned char *)str;
   int rc = quote_reserve(out, s, len, tab);
   if (rc != NP_OK)
     return rc;
   unsigned char *d = (unsigned char *)out->data + out->len;
   size_t i = 0;
-  while (i < len) {
-    /* Eight safe bytes at a time: the common case of URL text. */
-    while (i + 8 <= len &&
-           (tab[s[i]] & tab[s[i + 1]] & tab[s[i + 2]] & tab[s[i + 3]] &
-            tab[s[i + 4]] & tab[s[i + 5]] & tab[s[i + 6]] & tab[s[i + 7]]) ==
-               Q_KEEP) {
-      memcpy(d, s + i, 8);
-      d += 8;
-      i += 8;
-    }
-    if (i == len)
-      break;
-    unsigned char c = s[i++];
-    switch (tab[c]) {
-    case Q_KEEP:
-      *d++ = c;
-      break;
-    case Q_PLUS:
-      *d++ = '+';
-      break;
-    default:
-      d[0] = '%';
-      d[1] = (unsigned char)np__hexdigits_upper[c >> 4];
-      d[2] = (unsigned char)np__hexdigits_upper[c & 15];
-      d += 3;
-    }
+  /* Storing four bytes is safe while four input bytes remain: each
+   * produces at least one byte, so the reservation extends past d + 4. */
+  for (; i + 4 <= len; i++) {
+    const uint8_t *e = tab[s[i]].b;
+    memcpy(d, e, 4);
+    d += e[3];
+  }
+  for (; i < len; i++) {
+    const uint8_t *e = tab[s[i]].b;
+    memcpy(d, e, e[3]);
+    d += e[3];
   }
   out->len = (size_t)((char *)d - out->data);
   out->data[out->len] = '\0';
@@ -119,12 +119,12 @@ static int quote_with(np_buf *out, const char *str, size_t len,
 }
 
 int np_quote(np_buf *out, const char *s, size_t len, const char *safe) {
-  uint8_t tmp[256];
+  q_code tmp[256];
   return quote_with(out, s, len, quote_table(safe ? safe : "/", false, tmp));
 }
 
 int np_quote_plus(np_buf *out, const char *s, size_t len, const char *safe) {
-  uint8_t tmp[256];
+  q_code tmp[256];
   return quote_with(out, s, len, quote_table(safe, true, tmp));
 }
 
@@ -209,59 +209,164 @@ static unsigned char *u8_feed(u8dec *u, unsigned char *d, unsigned char b) {
   return d;
 }
 
-/* Where the next '%' (or, with plus, '+') is at or after s; end if none. */
-static const char *unquote_next(const char *s, const char *end, bool plus) {
-  if (!plus) {
-    const char *p = memchr(s, '%', (size_t)(end - s));
-    return p ? p : end;
+/* The byte the escape at s (s[0] == '%', three bytes available) stands
+ * for, or -1 when it is not one. */
+static inline int uq_hex(const unsigned char *s) {
+  int hi = np__hexval[s[1]], lo = np__hexval[s[2]];
+  /* -1 in either digit makes (hi | lo) negative */
+  return (hi | lo) < 0 ? -1 : (hi << 4 | lo);
+}
+
+/*
+ * The exact decoder, one escape at a time through the UTF-8 validator.
+ * Used when escaped non-ASCII bytes are not valid UTF-8 or sit next to
+ * literal non-ASCII bytes, which the fast pass cannot tell apart.
+ */
+static unsigned char *uq_exact(unsigned char *d, const unsigned char *s,
+                               const unsigned char *end, bool plus) {
+  u8dec u = {{0}, 0, 0, 0x80, 0xBF};
+  while (s < end) {
+    int v = *s == '%' && end - s >= 3 ? uq_hex(s) : -1;
+    if (v >= 0) {
+      d = u8_feed(&u, d, (unsigned char)v);
+      s += 3;
+    } else {
+      /* a literal byte ends any pending sequence and is kept */
+      d = u8_flush(&u, d);
+      *d++ = plus && *s == '+' ? ' ' : *s;
+      s++;
+    }
   }
-  while (s < end && *s != '%' && *s != '+')
-    s++;
-  return s;
+  return u8_flush(&u, d);
+}
+
+#define UQ_ONES ((uint64_t)0x0101010101010101u)
+#define UQ_HIGH (UQ_ONES << 7)
+
+/* Eight bytes as a little-endian word, whatever the machine's order (one
+ * load on common machines). */
+static inline uint64_t uq_load(const unsigned char *s) {
+  uint64_t w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&w, s, 8);
+#else
+  w = 0;
+  for (int i = 7; i >= 0; i--)
+    w = w << 8 | s[i];
+#endif
+  return w;
+}
+
+/* Bit 7 of the lowest byte of w equal to c is set, and no lower one's (the
+ * classic zero-byte trick on w ^ c; bits above the first match may be
+ * noise, which is why only the lowest is used). */
+static inline uint64_t uq_match(uint64_t w, unsigned char c) {
+  uint64_t x = w ^ (UQ_ONES * c);
+  return (x - UQ_ONES) & ~x & UQ_HIGH;
+}
+
+/* Index of the lowest byte flagged in a non-zero match mask. */
+static inline unsigned uq_first(uint64_t m) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+  unsigned i = 0;
+  while (!(m & 0x80u)) {
+    m >>= 8;
+    i++;
+  }
+  return i;
+#endif
+}
+
+/*
+ * A whole valid UTF-8 sequence of escapes at s whose lead byte is b:
+ * writes it at d and returns the new end of output (d + 2..4, for 6..12
+ * bytes of input), or NULL when the sequence is not complete and valid.
+ */
+static unsigned char *uq_seq(const unsigned char *s, const unsigned char *end,
+                             unsigned char b, unsigned char *d) {
+  u8dec u = {{0}, 0, 0, 0, 0};
+  if (!u8_start(&u, b) || (size_t)(end - s) < 3 * u.need)
+    return NULL;
+  for (unsigned k = 1; k < u.need; k++) {
+    const unsigned char *e = s + 3 * k;
+    int c = *e == '%' ? uq_hex(e) : -1;
+    if (c < u.lo || c > u.hi)
+      return NULL;
+    u.seq[k] = (unsigned char)c;
+    u.lo = 0x80;
+    u.hi = 0xBF;
+  }
+  memcpy(d, u.seq, 4); /* room: the output never passes the input */
+  return d + u.need;
+}
+
+/*
+ * The fast pass: eight bytes at a time up to the next '%' (or '+' in plus
+ * mode), then the escape.  In text mode an escaped non-ASCII byte must
+ * start a complete, valid UTF-8 sequence of escapes, which is written
+ * whole; anything else makes it give up (NULL) and the caller decodes
+ * exactly with uq_exact.  Literal bytes around valid sequences cannot
+ * change their decoding, so they are copied as they are.  The output
+ * never passes the input, so eight-byte stores stay in the reservation.
+ */
+static unsigned char *uq_fast(unsigned char *d, const unsigned char *s,
+                              const unsigned char *end, bool plus,
+                              bool text) {
+  for (;;) {
+    unsigned i;
+    if (end - s >= 8) {
+      uint64_t w = uq_load(s);
+      uint64_t m = uq_match(w, '%') | (plus ? uq_match(w, '+') : 0);
+      memcpy(d, s, 8);
+      if (!m) {
+        d += 8;
+        s += 8;
+        continue;
+      }
+      i = uq_first(m);
+    } else {
+      for (i = 0; s + i < end && s[i] != '%' && !(plus && s[i] == '+'); i++)
+        d[i] = s[i];
+      if (s + i == end)
+        return d + i;
+    }
+    d += i;
+    s += i;
+    int v = *s == '%' && end - s >= 3 ? uq_hex(s) : -1;
+    if (v < 0) {
+      /* '+' in plus mode, or an invalid escape kept as it is */
+      *d++ = *s == '+' ? ' ' : '%';
+      s++;
+    } else if (v < 0x80 || !text) {
+      *d++ = (unsigned char)v;
+      s += 3;
+    } else {
+      unsigned char *e = uq_seq(s, end, (unsigned char)v, d);
+      if (!e)
+        return NULL;
+      s += 3 * (size_t)(e - d);
+      d = e;
+    }
+  }
 }
 
 enum { UQ_BYTES = 0, UQ_TEXT = 1, UQ_PLUS = 2 };
 
-static int unquote_mode(np_buf *out, const char *s, size_t len, unsigned mode) {
+static int unquote_mode(np_buf *out, const char *str, size_t len,
+                        unsigned mode) {
   /* Every escape shrinks 3 bytes to at most 3 (a U+FFFD): the output is
    * never longer than the input. */
   int rc = np_buf_reserve(out, len);
   if (rc != NP_OK)
     return rc;
-  unsigned char *d = (unsigned char *)out->data + out->len;
-  const char *end = s + len;
-  bool plus = (mode & UQ_PLUS) != 0, text = (mode & UQ_TEXT) != 0;
-  u8dec u = {{0}, 0, 0, 0x80, 0xBF};
-  while (s < end) {
-    const char *p = unquote_next(s, end, plus);
-    if (p > s) {
-      d = u8_flush(&u, d);
-      memcpy(d, s, (size_t)(p - s));
-      d += p - s;
-      s = p;
-      if (s == end)
-        break;
-    }
-    int hi = -1, lo = -1;
-    if (*s == '%' && end - s >= 3) {
-      hi = np__hexval[(unsigned char)s[1]];
-      lo = np__hexval[(unsigned char)s[2]];
-    }
-    if (hi >= 0 && lo >= 0) {
-      unsigned char b = (unsigned char)(hi << 4 | lo);
-      if (text)
-        d = u8_feed(&u, d, b);
-      else
-        *d++ = b;
-      s += 3;
-    } else {
-      /* A '+' (plus mode) or an invalid escape, kept as Python keeps it. */
-      d = u8_flush(&u, d);
-      *d++ = *s == '+' ? ' ' : '%';
-      s++;
-    }
-  }
-  d = u8_flush(&u, d);
+  unsigned char *d0 = (unsigned char *)out->data + out->len;
+  const unsigned char *s = (const unsigned char *)str, *end = s + len;
+  bool plus = (mode & UQ_PLUS) != 0;
+  unsigned char *d = uq_fast(d0, s, end, plus, (mode & UQ_TEXT) != 0);
+  if (!d) /* escaped bytes that are not valid UTF-8: U+FFFD time */
+    d = uq_exact(d0, s, end, plus);
   out->len = (size_t)((char *)d - out->data);
   out->data[out->len] = '\0';
   return NP_OK;

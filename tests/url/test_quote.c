@@ -289,3 +289,22 @@ TEST(quote_then_unquote_round_trips_every_byte) {
   np_buf_free(&b);
   np_buf_free(&out_);
 }
+
+/* ---- the fast pass and its exact fallback ---------------------------- */
+
+TEST(unquote_invalid_sequence_late_in_long_input) {
+  /* valid escapes first, then one that forces the exact decoder */
+  ASSERT_BUF(u(np_unquote, LIT("%C3%A9abcdefghijkl%FF")),
+             "\xc3\xa9" "abcdefghijkl" FFFD);
+}
+
+TEST(unquote_literal_byte_after_complete_sequence_is_kept) {
+  /* unquote('%C3%A9\udca9') keeps the stray byte: bytes C3 A9 A9 */
+  ASSERT_BUF(u(np_unquote, LIT("%C3%A9\xa9")), "\xc3\xa9\xa9");
+}
+
+TEST(unquote_long_literal_runs) {
+  ASSERT_BUF(u(np_unquote_plus, LIT("abcdefgh+ijklmnop+q%2B")),
+             "abcdefgh ijklmnop q+");
+  ASSERT_BUF(u(np_unquote, LIT("abcdefgh%41bcdefghi%")), "abcdefghAbcdefghi%");
+}
