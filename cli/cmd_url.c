@@ -369,9 +369,9 @@ static int run_parse_qs(url_ctx *c, const char *s, size_t n) {
   opt.strict_parsing = (c->set & OPT_STRICT) != 0;
   opt.separator = c->separator;
   if (c->set & OPT_MAX_FIELDS) {
-    /* Python's max_num_fields=0 rejects every input (it always counts at
-     * least one field), while the library's 0 means "no limit". */
-    if (c->max_fields == 0)
+    /* Python's max_num_fields=0 rejects every non-empty input (it counts
+     * at least one field), while the library's 0 means "no limit". */
+    if (c->max_fields == 0 && n > 0)
       return fail(c, np_error_set(&err, NP_EURL_QS_FIELDS,
                                   "Max number of fields exceeded"), &err);
     opt.max_num_fields = (size_t)c->max_fields;
