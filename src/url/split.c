@@ -438,71 +438,78 @@ static bool hextet_ok(const char *s, size_t n) {
   return true;
 }
 
-/*
- * IPv6Address's rules without the scope: 3 to 9 ':'-separated parts (an
- * IPv4 tail counts as two), at most one empty inner part standing for
- * '::', a leading or trailing empty part only as half of '::'.
- */
-static bool ipv6_ok(const char *s, size_t n) {
-  enum { MAXP = 10 };
-  np_slice part[MAXP];
-  size_t np_ = 0;
-  const char *end = s + n, *p = s;
-  if (n == 0)
-    return false;
+/* Split s at ':' into part[]; returns the count, or max + 1 past max. */
+static size_t split_colons(const char *s, size_t n, np_slice *part,
+                           size_t max) {
+  const char *end = s + n;
+  size_t k = 0;
   for (;;) {
-    const char *col = memchr(p, ':', (size_t)(end - p));
+    const char *col = memchr(s, ':', (size_t)(end - s));
     const char *e = col ? col : end;
-    if (np_ == MAXP)
-      return false; /* more than 9 parts (with or without an IPv4 tail) */
-    part[np_++] = (np_slice){p, (size_t)(e - p)};
+    if (k == max)
+      return max + 1;
+    part[k++] = (np_slice){s, (size_t)(e - s)};
     if (!col)
-      break;
-    p = col + 1;
+      return k;
+    s = col + 1;
   }
-  if (np_ < 3)
-    return false;
-  size_t total = np_;
-  np_slice last = part[np_ - 1];
-  bool v4 = last.len && memchr(last.ptr, '.', last.len);
-  if (v4) {
-    if (!ipv4_ok(last.ptr, last.len))
-      return false;
-    total = np_ + 1;
-  }
-  if (total > 9)
-    return false;
-  size_t skip = 0; /* index of the empty inner part, 0: none */
-  for (size_t i = 1; i + 1 < np_; i++) {
+}
+
+/*
+ * Where '::' may stand, as IPv6Address decides it: sets *hi and *lo, the
+ * counts of hextets before and after the gap (the whole address when there
+ * is none).  total counts an IPv4 tail as two parts; v4 says there is one.
+ */
+static bool ipv6_layout(const np_slice *part, size_t n, size_t total,
+                        bool v4, size_t *hi, size_t *lo) {
+  size_t skip = 0; /* index of the one empty inner part; 0: none */
+  for (size_t i = 1; i + 1 < n; i++) {
     if (part[i].len == 0) {
       if (skip)
-        return false;
+        return false; /* two '::' */
       skip = i;
     }
   }
-  /* Hextets to parse: parts [0, hi) and the last lo (the IPv4 tail is
-   * already checked and stands for the two last). */
-  size_t hi, lo;
-  if (skip) {
-    hi = skip;
-    lo = total - skip - 1;
-    if (part[0].len == 0 && --hi)
-      return false;
-    if (!v4 && part[np_ - 1].len == 0 && --lo)
-      return false;
-    if (8 < hi + lo + 1)
-      return false;
-  } else {
-    if (total != 8 || part[0].len == 0 || (!v4 && last.len == 0))
-      return false;
-    hi = total;
-    lo = 0;
+  bool last_empty = !v4 && part[n - 1].len == 0;
+  if (!skip) {
+    *hi = total, *lo = 0;
+    return total == 8 && part[0].len && !last_empty;
   }
-  size_t hex_end = v4 ? np_ - 1 : np_; /* parts that are hextets */
+  *hi = skip, *lo = total - skip - 1;
+  if (part[0].len == 0 && --*hi)
+    return false; /* a leading ':' that is not half of '::' */
+  if (last_empty && --*lo)
+    return false; /* the same at the end */
+  return *hi + *lo < 8; /* '::' stands for one hextet at least */
+}
+
+/*
+ * IPv6Address's rules without the scope: 3 to 9 ':'-separated parts (an
+ * IPv4 tail counts as two), at most one empty inner part standing for
+ * '::', a leading or trailing empty part only as half of '::', and each
+ * hextet one to four hex digits.
+ */
+static bool ipv6_ok(const char *s, size_t n) {
+  np_slice part[10];
+  if (n == 0)
+    return false;
+  size_t np_ = split_colons(s, n, part, 10), total = np_;
+  if (np_ < 3 || np_ > 9)
+    return false;
+  np_slice last = part[np_ - 1];
+  bool v4 = last.len && memchr(last.ptr, '.', last.len);
+  if (v4 && (!ipv4_ok(last.ptr, last.len) || ++total > 9))
+    return false;
+  size_t hi, lo;
+  if (!ipv6_layout(part, np_, total, v4, &hi, &lo))
+    return false;
+  /* Check parts [0, hi) and the last lo; an IPv4 tail, already checked,
+   * stands for the last two. */
+  size_t hex_end = v4 ? np_ - 1 : np_;
+  size_t lo_hex = v4 ? (lo >= 2 ? lo - 2 : 0) : lo;
   for (size_t i = 0; i < hi && i < hex_end; i++)
     if (!hextet_ok(part[i].ptr, part[i].len))
       return false;
-  size_t lo_hex = v4 ? (lo >= 2 ? lo - 2 : 0) : lo;
   for (size_t i = hex_end - lo_hex; i < hex_end; i++)
     if (!hextet_ok(part[i].ptr, part[i].len))
       return false;
