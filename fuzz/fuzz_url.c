@@ -22,7 +22,8 @@
  *  - unsplit(split(unsplit(split(x)))) == unsplit(split(x)), except when
  *    the first split has no netloc and a path starting with "//", which
  *    CPython 3.11 itself loses two slashes of on each round (so does
- *    netproto, faithfully);
+ *    netproto, faithfully); the re-split may fail only for input that is
+ *    not UTF-8 (see check_roundtrip);
  *  - unquote_to_bytes(quote(x, safe="")) == x, quote's output holds only
  *    unreserved bytes, '%' and hex, quote_plus's has no space;
  *  - unquote and unquote_plus return input without '%' (and '+') as is;
@@ -204,6 +205,13 @@ static void check_roundtrip(split_fn split, unsplit_fn unsplit, const char *in,
   if (rc != NP_OK || !props || (u1.netloc.len == 0 && starts_2slash(u1.path)))
     goto done;
   rc = split(&u2, a.data ? a.data : "", a.len, ds, flags, NULL);
+  /* Bytes that are not UTF-8 stand for themselves (surrogate escapes); once
+   * a tab between them is gone they may join into a character that NFKC
+   * changes, so a re-split may fail where Python, on its str, would not. */
+  if (rc != NP_OK && !valid_utf8((const unsigned char *)in, len)) {
+    CHECK(split_error_ok(rc));
+    goto done;
+  }
   CHECK(rc == NP_OK);
   check_slices(&u2, a.data, a.len, ds, false);
   rc = unsplit(&b, &u2);
