@@ -762,45 +762,66 @@ static size_t find_scheme(const char *s, size_t n, bool *upper) {
   return (i < n && s[i] == ':') ? i : 0;
 }
 
+/*
+ * WHATWG's clean-up as 3.11.7 applies it: strip leading C0 controls and
+ * spaces, then remove tab, CR and LF anywhere (into the store, only when
+ * there is one).  Also sizes the store's worst case for this call.
+ */
+static int clean_input(split_ctx *c, const char **url, size_t *len,
+                       size_t ds_len) {
+  const char *p = *url ? *url : empty_str;
+  size_t n = *url ? *len : 0;
+  while (n && (unsigned char)*p <= 0x20)
+    p++, n--;
+  /* Worst case: the cleaned copy, then the scheme and the host, which
+   * are disjoint parts of it, the host growing by half when lower-cased
+   * (scripts/gen_url_tables.py checks that bound), or the default scheme. */
+  if (n > (SIZE_MAX - ds_len - 16) / 3)
+    return NP_ETOOLARGE;
+  c->bound = n + n + n / 2 + ds_len + 16;
+  if (has_unsafe(p, n)) {
+    int rc = store_reserve(c);
+    if (rc != NP_OK)
+      return rc;
+    c->orig = p;
+    c->clean = store_tail(c);
+    n = copy_without_unsafe(c, p, n);
+    p = c->clean;
+  }
+  *url = p;
+  *len = n;
+  return NP_OK;
+}
+
+/* The scheme (lower-cased) or the default; returns where the rest starts. */
+static int take_scheme(split_ctx *c, const char *url, size_t len,
+                       const char *ds, size_t ds_len, size_t *rest) {
+  bool upper = false;
+  size_t sl = find_scheme(url, len, &upper);
+  *rest = sl ? sl + 1 : 0;
+  if (!sl)
+    return default_scheme(c, ds ? ds : empty_str, ds_len, &c->u->scheme);
+  if (!upper) {
+    c->u->scheme = (np_slice){url, sl};
+    return NP_OK;
+  }
+  int rc = store_reserve(c);
+  if (rc == NP_OK)
+    c->u->scheme = store_lower_ascii(c, url, sl);
+  return rc;
+}
+
 int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
                   size_t ds_len, unsigned flags, bool params,
                   np_error *err) {
   split_ctx c = {u, 0, false, NULL, NULL};
-  int rc;
-  if (!url)
-    url = empty_str, len = 0;
-  while (len && (unsigned char)*url <= 0x20)
-    url++, len--;
-  /* Worst case: the cleaned copy, then the scheme and the host, which
-   * are disjoint parts of it, the host growing by half when lower-cased
-   * (scripts/gen_url_tables.py checks that bound), or the default scheme. */
-  if (len > (SIZE_MAX - ds_len - 16) / 3)
-    return np_error_set(err, NP_ETOOLARGE, "URL too long");
-  c.bound = len + len + len / 2 + ds_len + 16;
-  if (has_unsafe(url, len)) {
-    if ((rc = store_reserve(&c)) != NP_OK)
-      return np_error_set(err, rc, "%s", np_strerror(rc));
-    const char *copy = store_tail(&c);
-    c.orig = url;
-    len = copy_without_unsafe(&c, url, len);
-    url = c.clean = copy;
-  }
-  const char *s = url, *end = url + len;
-  bool upper = false;
-  size_t sl = find_scheme(url, len, &upper);
-  if (sl) {
-    if (upper) {
-      if ((rc = store_reserve(&c)) != NP_OK)
-        return np_error_set(err, rc, "%s", np_strerror(rc));
-      u->scheme = store_lower_ascii(&c, url, sl);
-    } else {
-      u->scheme = (np_slice){url, sl};
-    }
-    s += sl + 1;
-  } else if ((rc = default_scheme(&c, ds ? ds : empty_str, ds_len,
-                                  &u->scheme)) != NP_OK) {
+  size_t rest;
+  int rc = clean_input(&c, &url, &len, ds_len);
+  if (rc == NP_OK)
+    rc = take_scheme(&c, url, len, ds, ds_len, &rest);
+  if (rc != NP_OK)
     return np_error_set(err, rc, "%s", np_strerror(rc));
-  }
+  const char *s = url + rest, *end = url + len;
   netloc_info ni = {0, NULL};
   u->netloc = (np_slice){empty_str, 0};
   if (end - s >= 2 && s[0] == '/' && s[1] == '/') {
