@@ -373,10 +373,11 @@ enum {
   NL_RB = 8,   /* ']' */
   NL_HIGH = 16, /* a non-ASCII byte */
   NL_UPPER = 32, /* A-Z */
+  NL_COLON = 64, /* ':' */
 };
 
 static const uint8_t netloc_cls[256] = {
-    ['/'] = NL_END, ['?'] = NL_END, ['#'] = NL_END, ['@'] = NL_AT,
+    ['/'] = NL_END, ['?'] = NL_END, ['#'] = NL_END, ['@'] = NL_AT, [':'] = NL_COLON,
     ['['] = NL_LB, [']'] = NL_RB,
     ['A'] = NL_UPPER, ['B'] = NL_UPPER, ['C'] = NL_UPPER, ['D'] = NL_UPPER,
     ['E'] = NL_UPPER, ['F'] = NL_UPPER, ['G'] = NL_UPPER, ['H'] = NL_UPPER,
@@ -397,6 +398,7 @@ static const uint8_t netloc_cls[256] = {
 typedef struct netloc_info {
   unsigned seen;    /* NL_* classes met */
   const char *at;   /* the last '@', or NULL */
+  const char *colon; /* the first ':' after it, or NULL */
 } netloc_info;
 
 /* ---- bracketed hosts: ipaddress.ip_address and IPvFuture ---------------- */
@@ -669,7 +671,7 @@ static int derive(split_ctx *c, const netloc_info *ni) {
         port = colon + 1;
     }
   } else {
-    const char *colon = memchr(host, ':', hlen);
+    const char *colon = ni->colon; /* the first in the host part */
     he = colon ? colon : end;
     if (colon)
       port = colon + 1;
@@ -695,7 +697,7 @@ static int derive(split_ctx *c, const netloc_info *ni) {
 static const char *scan_netloc(const char *s, const char *end,
                                netloc_info *ni) {
   unsigned seen = 0;
-  const char *at = NULL;
+  const char *at = NULL, *colon = NULL;
   for (; s < end; s++) {
     unsigned k = netloc_cls[(unsigned char)*s];
     if (NP_LIKELY(k == 0))
@@ -704,10 +706,13 @@ static const char *scan_netloc(const char *s, const char *end,
       break;
     seen |= k;
     if (k & NL_AT)
-      at = s;
+      at = s, colon = NULL;
+    else if ((k & NL_COLON) && !colon)
+      colon = s;
   }
   ni->seen = seen;
   ni->at = at;
+  ni->colon = colon;
   return s;
 }
 
@@ -822,7 +827,7 @@ int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
   if (rc != NP_OK)
     return np_error_set(err, rc, "%s", np_strerror(rc));
   const char *s = url + rest, *end = url + len;
-  netloc_info ni = {0, NULL};
+  netloc_info ni = {0, NULL, NULL};
   u->netloc = (np_slice){empty_str, 0};
   if (end - s >= 2 && s[0] == '/' && s[1] == '/') {
     const char *ne = scan_netloc(s + 2, end, &ni);
