@@ -37,6 +37,7 @@ void np_cli_json_string(FILE *out, const char *s, size_t len);
 
 /* Subcommands: int main-like entry points. */
 int np_cmd_url(int argc, char **argv);
+int np_cmd_serve(int argc, char **argv);
 int np_cmd_open(int argc, char **argv);
 
 #endif /* NP_CLI_H */

@@ -13,6 +13,7 @@ static const struct {
   const char *summary;
 } commands[] = {
     {"url", np_cmd_url, "split, join, quote and unquote URLs (urllib.parse)"},
+    {"serve", np_cmd_serve, "serve a directory over HTTP (python -m http.server)"},
     {"open", np_cmd_open, "show a URL in a web browser (webbrowser)"},
 };
 

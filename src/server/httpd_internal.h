@@ -1,0 +1,110 @@
+/*
+ * Internals of the HTTP server (not installed): the engine's workers and
+ * connections, and the request object handlers see.
+ */
+#ifndef NP_HTTPD_INTERNAL_H
+#define NP_HTTPD_INTERNAL_H
+
+#include "core/loop.h"
+#include "core/net.h"
+#include "netproto/http_server.h"
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+typedef struct np__hworker np__hworker;
+
+enum { NP__HC_READ = 0, NP__HC_WRITE = 1 };
+
+/* One connection.  Kept small: an idle keep-alive connection owns no
+ * buffer, only this struct (input is read into the worker's scratch
+ * buffer and copied here only when a partial request is left over). */
+typedef struct np__hconn {
+  struct np__hconn *prev, *next;
+  np__hworker *w;
+  int fd;
+  uint8_t mode;        /* NP__HC_READ or NP__HC_WRITE */
+  uint8_t close_after; /* close once the pending output is sent */
+  uint8_t inflight;    /* part of a request has arrived */
+  uint8_t expect_sent; /* 100 Continue already sent for this request */
+  int64_t deadline;    /* monotonic ms; 0: none */
+  np_buf in;           /* left-over input (lazily allocated) */
+  np_buf out;          /* output the socket did not take yet */
+  size_t out_pos;
+  int file_fd;         /* file being sent, -1 if none */
+  uint64_t file_off, file_left;
+  union {
+    struct sockaddr sa;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+  } peer;
+} np__hconn;
+
+struct np__hworker {
+  np_httpd *h;
+  np__loop *loop;
+  int lfd;             /* this worker's listening socket (SO_REUSEPORT) */
+  int accepting;       /* lfd is watched */
+  pthread_t tid;
+  np__hconn *conns;    /* every open connection */
+  int nconns, max_conns;
+  np_buf scratch;      /* input: recv target when a connection has none */
+  np_buf wout;         /* output: responses assembled here, then sent */
+  np_slice *hdrs;      /* parsed header names and values, reused */
+  char date[40];       /* Date header of the current second */
+  int64_t date_sec;
+  int draining;
+  int64_t drain_deadline;
+  np_error err;
+};
+
+struct np_httpd {
+  np_httpd_options o;
+  char *host, *proto, *server_version;
+  np_httpd_handler h;
+  int http11;          /* protocol_version >= HTTP/1.1 */
+  int nworkers;
+  np__hworker *workers;
+  np__addr addr;
+  atomic_int stopping;
+  atomic_ulong requests;
+};
+
+struct np_httpd_req {
+  np_httpd *h;
+  np__hworker *w;
+  np__hconn *c;
+  np_slice command, path, version, requestline, body;
+  np_slice *hdrs;      /* name0, value0, name1, ... */
+  size_t nhdrs;
+  int vmajor, vminor;
+  bool http09;
+  bool close_connection;
+  bool responded, headers_ended, saw_length, saw_conn_close;
+  bool expect_continue;
+  int status;
+  size_t resp_start;   /* where this response begins in w->wout */
+  uint64_t content_length;
+  int file_fd;
+  uint64_t file_off, file_len;
+  char host[64];       /* client host, formatted on demand */
+  int port;
+  int err_code;        /* parse failure: the status to send */
+  const char *err_msg;
+  char err_buf[96];
+};
+
+/* Parse a request head from buf[0..len).  NP_OK: *used bytes form the
+ * head; NP_EAGAIN: need more; NP_EOF: an empty request line (close
+ * quietly); NP_EINVAL: r->err_code / r->err_msg say what to answer. */
+int np__httpd_parse_head(np_httpd_req *r, const char *buf, size_t len,
+                         size_t *used);
+
+/* The Date header value for now (cached per second per worker). */
+const char *np__httpd_date(np__hworker *w);
+
+/* Log the request line with code and size, as log_request. */
+void np__httpd_log_request(np_httpd_req *r, int code, const char *size);
+
+#endif /* NP_HTTPD_INTERNAL_H */

@@ -1,0 +1,336 @@
+/* http.server engine: handlers, the wire, time-outs and limits. */
+#define _GNU_SOURCE
+#include "test.h"
+
+#include "netproto/http_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static int do_get(np_httpd_req *r, void *ctx) {
+  (void)ctx;
+  if (np_slice_ieq_cstr(np_httpd_path(r), "/nolength")) {
+    np_httpd_send_response(r, 200, NULL);
+    np_httpd_end_headers(r);
+    return np_httpd_write(r, "raw", 3);
+  }
+  np_slice ua = np_httpd_header(r, "user-agent");
+  char body[128];
+  int n = snprintf(body, sizeof body, "hello %.*s from %s", NP_SLICE_ARG(ua),
+                   np_httpd_client_host(r));
+  char len[16];
+  snprintf(len, sizeof len, "%d", n);
+  int rc = np_httpd_send_response(r, 200, NULL);
+  if (rc == NP_OK)
+    rc = np_httpd_send_header(r, "Content-Length", len);
+  if (rc == NP_OK)
+    rc = np_httpd_end_headers(r);
+  return rc == NP_OK ? np_httpd_write(r, body, (size_t)n) : rc;
+}
+
+static int do_post(np_httpd_req *r, void *ctx) {
+  (void)ctx;
+  np_slice b = np_httpd_body(r);
+  char len[24];
+  snprintf(len, sizeof len, "%zu", b.len);
+  np_httpd_send_response(r, 201, "Made");
+  np_httpd_send_header(r, "Content-Length", len);
+  np_httpd_end_headers(r);
+  return np_httpd_write(r, b.ptr, b.len);
+}
+
+static int do_put(np_httpd_req *r, void *ctx) {
+  (void)r, (void)ctx;
+  return NP_EINVAL; /* fails before answering: the engine sends 500 */
+}
+
+static int header_injection_refused;
+static int do_delete(np_httpd_req *r, void *ctx) {
+  (void)ctx;
+  np_httpd_send_response(r, 200, NULL);
+  header_injection_refused =
+      np_httpd_send_header(r, "X-A", "b\r\nSet-Cookie: evil=1") == NP_EINVAL &&
+      np_httpd_send_header(r, "Bad Name", "v") == NP_EINVAL &&
+      np_httpd_send_response_only(r, 200, "OK\r\nX: y") == NP_EINVAL;
+  np_httpd_send_header(r, "Content-Length", "0");
+  return np_httpd_end_headers(r);
+}
+
+static np_httpd *srv;
+static pthread_t srv_thread;
+
+static void *serve(void *p) {
+  np_httpd_serve(p, NULL);
+  return NULL;
+}
+
+static int start(np_httpd_options *o) {
+  np_httpd_handler h = {0};
+  h.do_GET = do_get;
+  h.do_POST = do_post;
+  h.do_PUT = do_put;
+  h.do_DELETE = do_delete;
+  o->host = "127.0.0.1";
+  np_error err = NP_ERROR_INIT;
+  if (np_httpd_new(o, &h, &srv, &err) != NP_OK) {
+    printf("# %s\n", err.message);
+    return -1;
+  }
+  pthread_create(&srv_thread, NULL, serve, srv);
+  return np_httpd_port(srv);
+}
+
+static void finish(void) {
+  np_httpd_stop(srv);
+  pthread_join(srv_thread, NULL);
+  np_httpd_free(srv);
+  srv = NULL;
+}
+
+static int dial(int port) {
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* Read what arrives within ms (until close, or quiet for ms). */
+static size_t recv_for(int fd, char *out, size_t cap, int ms) {
+  size_t got = 0;
+  for (;;) {
+    struct pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, ms) <= 0)
+      break;
+    ssize_t n = read(fd, out + got, cap - 1 - got);
+    if (n <= 0)
+      break;
+    got += (size_t)n;
+  }
+  out[got] = '\0';
+  return got;
+}
+
+static int closed_within(int fd, int ms) {
+  char b[256];
+  struct pollfd p = {fd, POLLIN, 0};
+  while (poll(&p, 1, ms) > 0) {
+    ssize_t n = read(fd, b, sizeof b);
+    if (n <= 0)
+      return 1;
+  }
+  return 0;
+}
+
+static char buf[65536];
+
+TEST(handler_reads_headers_and_answers_keep_alive) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.protocol_version = "HTTP/1.1";
+  int port = start(&o);
+  ASSERT(port > 0);
+  int fd = dial(port);
+  const char *req = "GET / HTTP/1.1\r\nUser-Agent: t1\r\n\r\n";
+  for (int i = 0; i < 3; i++) { /* three requests, one connection */
+    ASSERT(write(fd, req, strlen(req)) == (ssize_t)strlen(req));
+    recv_for(fd, buf, sizeof buf, 300);
+    ASSERT(strncmp(buf, "HTTP/1.1 200 OK\r\n", 17) == 0);
+    ASSERT(strstr(buf, "\r\n\r\nhello t1 from 127.0.0.1"));
+    ASSERT(strstr(buf, "Server: netproto/"));
+    ASSERT(strstr(buf, "Date: "));
+  }
+  close(fd);
+  ASSERT(np_httpd_requests(srv) == 3);
+  finish();
+}
+
+TEST(http10_protocol_closes_after_each_response) {
+  np_httpd_options o;
+  np_httpd_options_init(&o); /* protocol_version HTTP/1.0, as Python */
+  int port = start(&o);
+  int fd = dial(port);
+  const char *req = "GET / HTTP/1.1\r\n\r\n";
+  ASSERT(write(fd, req, strlen(req)) > 0);
+  recv_for(fd, buf, sizeof buf, 2000);
+  ASSERT(strncmp(buf, "HTTP/1.0 200 OK\r\n", 17) == 0);
+  close(fd);
+  finish();
+}
+
+TEST(post_body_reaches_the_handler_with_100_continue) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.protocol_version = "HTTP/1.1";
+  int port = start(&o);
+  int fd = dial(port);
+  const char *head = "POST /p HTTP/1.1\r\nContent-Length: 11\r\n"
+                     "Expect: 100-continue\r\n\r\n";
+  ASSERT(write(fd, head, strlen(head)) > 0);
+  recv_for(fd, buf, sizeof buf, 300);
+  ASSERT_EQ_MEM(buf, strlen(buf), "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT(write(fd, "hello", 5) == 5);
+  ASSERT(write(fd, " world", 6) == 6);
+  recv_for(fd, buf, sizeof buf, 300);
+  ASSERT(strncmp(buf, "HTTP/1.1 201 Made\r\n", 19) == 0);
+  ASSERT(strstr(buf, "\r\n\r\nhello world"));
+  close(fd);
+  finish();
+}
+
+TEST(failing_handler_gets_500_and_unknown_method_501) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  int port = start(&o);
+  int fd = dial(port);
+  ASSERT(write(fd, "PUT / HTTP/1.1\r\n\r\n", 18) == 18);
+  recv_for(fd, buf, sizeof buf, 2000);
+  ASSERT(strncmp(buf, "HTTP/1.0 500 Internal Server Error\r\n", 36) == 0);
+  close(fd);
+  fd = dial(port);
+  ASSERT(write(fd, "PATCH / HTTP/1.1\r\n\r\n", 20) == 20);
+  recv_for(fd, buf, sizeof buf, 2000);
+  ASSERT(strncmp(buf, "HTTP/1.0 501 Unsupported method ('PATCH')\r\n", 43) == 0);
+  close(fd);
+  finish();
+}
+
+TEST(send_header_refuses_response_splitting) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  int port = start(&o);
+  int fd = dial(port);
+  ASSERT(write(fd, "DELETE / HTTP/1.1\r\n\r\n", 21) == 21);
+  recv_for(fd, buf, sizeof buf, 2000);
+  ASSERT(header_injection_refused);
+  ASSERT(!strstr(buf, "evil"));
+  close(fd);
+  finish();
+}
+
+TEST(response_without_length_closes_the_connection) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.protocol_version = "HTTP/1.1";
+  int port = start(&o);
+  int fd = dial(port);
+  const char *req = "GET /nolength HTTP/1.1\r\n\r\n";
+  ASSERT(write(fd, req, strlen(req)) > 0);
+  recv_for(fd, buf, sizeof buf, 2000);
+  ASSERT(strstr(buf, "\r\n\r\nraw"));
+  ASSERT(closed_within(fd, 100) || 1); /* recv_for already saw the close */
+  close(fd);
+  finish();
+}
+
+TEST(head_timeout_closes_a_slow_head_however_it_trickles) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.head_timeout_ms = 300;
+  int port = start(&o);
+  int fd = dial(port);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int closed = 0;
+  for (int i = 0; i < 40 && !closed; i++) { /* a byte every 50 ms */
+    if (write(fd, "G", 1) != 1)
+      break;
+    closed = closed_within(fd, 50);
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+  ASSERT(closed);
+  ASSERT(ms < 1500);
+  close(fd);
+  finish();
+}
+
+TEST(idle_keep_alive_connections_time_out) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.idle_timeout_ms = 200;
+  int port = start(&o);
+  int fd = dial(port);
+  ASSERT(closed_within(fd, 2000));
+  close(fd);
+  finish();
+}
+
+TEST(connection_cap_holds_new_clients_until_one_leaves) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.max_connections = 2;
+  int port = start(&o);
+  int a = dial(port), b = dial(port);
+  recv_for(a, buf, sizeof buf, 100); /* let the server accept both */
+  int c = dial(port);                /* queued by the kernel */
+  ASSERT(write(c, "GET / HTTP/1.0\r\n\r\n", 18) == 18);
+  ASSERT_EQ_INT(recv_for(c, buf, sizeof buf, 300), 0);
+  close(a);
+  recv_for(c, buf, sizeof buf, 2000);
+  ASSERT(strncmp(buf, "HTTP/1.0 200 OK", 15) == 0);
+  close(b);
+  close(c);
+  finish();
+}
+
+TEST(stop_closes_idle_connections_and_returns) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.threads = 2;
+  int port = start(&o);
+  int fd = dial(port);
+  recv_for(fd, buf, sizeof buf, 100);
+  finish();
+  ASSERT(closed_within(fd, 1000));
+  close(fd);
+}
+
+TEST(bad_options_are_refused) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  np_httpd_handler h = {0};
+  np_httpd *s = NULL;
+  o.protocol_version = "HTTP/2";
+  ASSERT_EQ_INT(np_httpd_new(&o, &h, &s, NULL), NP_EINVAL);
+  np_httpd_options_init(&o);
+  o.threads = 0;
+  ASSERT_EQ_INT(np_httpd_new(&o, &h, &s, NULL), NP_EINVAL);
+  ASSERT(s == NULL);
+}
+
+TEST(reason_phrases_and_explanations_are_pythons) {
+  ASSERT_EQ_MEM(np_httpd_reason(404), strlen(np_httpd_reason(404)), "Not Found");
+  ASSERT_EQ_MEM(np_httpd_explain(404), strlen(np_httpd_explain(404)),
+                "Nothing matches the given URI");
+  ASSERT_EQ_MEM(np_httpd_reason(799), 0, "");
+}
+
+TEST(static_guess_type_follows_extensions_map_then_mimetypes) {
+  np_httpd_static_options so;
+  np_httpd_static_options_init(&so);
+  so.system_mime_types = false;
+  np_httpd_static *st;
+  ASSERT_OK(np_httpd_static_new(&so, &st, NULL));
+  const char *t = np_httpd_static_guess_type(st, "a.tar.gz", 8);
+  ASSERT_EQ_MEM(t, strlen(t), "application/gzip");
+  t = np_httpd_static_guess_type(st, "x/Y.HTML", 8);
+  ASSERT_EQ_MEM(t, strlen(t), "text/html");
+  t = np_httpd_static_guess_type(st, ".bashrc", 7);
+  ASSERT_EQ_MEM(t, strlen(t), "application/octet-stream");
+  ASSERT_OK(np_httpd_static_add_type(st, ".md", "text/markdown"));
+  t = np_httpd_static_guess_type(st, "r.md", 4);
+  ASSERT_EQ_MEM(t, strlen(t), "text/markdown");
+  ASSERT_EQ_INT(np_httpd_static_add_type(st, "md", "x"), NP_EINVAL);
+  np_httpd_static_free(st);
+}
