@@ -117,22 +117,39 @@ NP_API int np_urldefrag(np_buf *url_out, np_buf *frag_out, const char *url,
  * quote(s, safe) / quote_from_bytes(s, safe): append s with every byte
  * percent-encoded (%XX, upper-case hex) except ASCII letters, digits,
  * "_.-~" and the bytes in safe.  safe NULL means Python's default "/".
- * Only ASCII bytes of safe count, as in Python.
+ * Only ASCII bytes of safe count, as in Python.  s is bytes: UTF-8 text
+ * gives what quote(str) gives; bytes that are not UTF-8 are escaped as
+ * quote_from_bytes does (Python's quote(str) would raise on them).
+ * Returns NP_OK, or NP_ETOOLARGE / NP_ENOMEM from out, which is then
+ * unchanged.  Inputs up to 16 KiB reserve 3 * len bytes of out at once;
+ * longer ones are measured first and reserve the exact size.
  */
 NP_API int np_quote(np_buf *out, const char *s, size_t len, const char *safe);
-/* quote_plus: as np_quote, but space becomes '+'; safe NULL means "". */
+/*
+ * quote_plus(s, safe): as np_quote, but space becomes '+' (even when safe
+ * holds a space); safe NULL means "".
+ */
 NP_API int np_quote_plus(np_buf *out, const char *s, size_t len,
                          const char *safe);
 
-/* unquote_to_bytes: %XX decoded; an invalid escape is kept as it is. */
+/*
+ * unquote_to_bytes(s): append s with each %XX (either case of hex)
+ * decoded; an invalid escape ("%", "%4", "%zz") is kept as it is, '+' too.
+ * The output is never longer than s.  Returns NP_OK, or NP_ETOOLARGE /
+ * NP_ENOMEM from out (unchanged then).
+ */
 NP_API int np_unquote_to_bytes(np_buf *out, const char *s, size_t len);
 /*
- * unquote(s): like np_unquote_to_bytes, but decoded bytes that are not
- * valid UTF-8 become U+FFFD (Python's errors='replace'), while bytes that
- * were not escaped stay as they are.
+ * unquote(s): what Python's unquote(str) gives, as UTF-8.  Escaped bytes
+ * are decoded as UTF-8 with errors='replace': each maximal subpart of an
+ * invalid sequence becomes one U+FFFD ("%E2%82" one, "%C0%AF" two,
+ * "%ED%A0%80" three).  Bytes that were not escaped are copied as they are,
+ * valid UTF-8 or not (Python's surrogateescape), and end any escaped
+ * sequence in progress ("%C3\xc3\xa9" gives U+FFFD then the e-acute).
+ * Errors as np_unquote_to_bytes.
  */
 NP_API int np_unquote(np_buf *out, const char *s, size_t len);
-/* unquote_plus: '+' becomes space, then np_unquote. */
+/* unquote_plus(s): '+' becomes space (but "%2B" is '+'), then np_unquote. */
 NP_API int np_unquote_plus(np_buf *out, const char *s, size_t len);
 
 /* A name/value pair of a query string. */
@@ -148,24 +165,36 @@ typedef int (*np_quote_fn)(np_buf *out, const char *s, size_t len,
 /*
  * urlencode(pairs, doseq=True, safe, quote_via): append
  * "name=value&name=value..." with each name and value quoted by quote_via
- * (NULL: np_quote_plus) with safe (NULL: "").  A name that carries several
- * values appears once per value, which is what doseq=True does with a
- * sequence.
+ * (NULL: np_quote_plus) with safe (NULL: "", also for np_quote, as in
+ * Python).  A name that carries several values appears once per value,
+ * which is what doseq=True does with a sequence.  An absent slice counts
+ * as "".  On failure (quote_via's error, NP_ETOOLARGE, NP_ENOMEM) out is
+ * left as it was.
  */
 NP_API int np_urlencode(np_buf *out, const np_qs_pair *pairs, size_t n,
                         const char *safe, np_quote_fn quote_via);
 
-/* parse_qs / parse_qsl options; zero them for Python's defaults. */
+/* parse_qs / parse_qsl options; zero them (or pass NULL) for Python's
+ * defaults. */
 typedef struct np_qs_options {
   int keep_blank_values;  /* keep "a=" and "a" as empty values */
-  int strict_parsing;     /* a field without '=' is NP_EURL_QS_SYNTAX */
-  size_t max_num_fields;  /* 0: no limit; else NP_EURL_QS_FIELDS past it */
-  const char *separator;  /* NULL: "&"; "" is NP_EURL_QS_SEPARATOR */
+  int strict_parsing;     /* a field without '=' (or an empty field) is
+                             NP_EURL_QS_SYNTAX */
+  size_t max_num_fields;  /* 0: no limit; else NP_EURL_QS_FIELDS when
+                             1 + number of separators is larger (Python's
+                             max_num_fields=0, which rejects any non-empty
+                             input, has no equivalent here) */
+  const char *separator;  /* NULL: "&"; may be several bytes; only it
+                             separates (';' is not special); "" is
+                             NP_EURL_QS_SEPARATOR */
 } np_qs_options;
 
 /*
  * The decoded pairs of a query string, in order.  Names and values are
- * unquote_plus()-decoded and live in the np_qs's own storage.
+ * unquote_plus()-decoded and live in the np_qs's own storage: they stay
+ * valid until the next parse into the same np_qs or np_qs_free().  The
+ * storage is reused by the next parse, which allocates only when a query
+ * is longer (or has more pairs) than any before.
  */
 typedef struct np_qs {
   np_qs_pair *pairs;  /* read-only */
@@ -175,25 +204,38 @@ typedef struct np_qs {
   size_t cap_;
 } np_qs;
 
+/* Prepare an np_qs (zeroing it works too). */
 NP_API void np_qs_init(np_qs *qs);
+/* Release its storage; the np_qs may be used again. */
 NP_API void np_qs_free(np_qs *qs);
 
-/* parse_qsl(s, ...): fill qs (replacing what it held) with the pairs. */
+/*
+ * parse_qsl(s, ...): fill qs (replacing what it held) with the pairs.
+ * Fields are split on the separator; an empty field is skipped; a field
+ * is cut at its first '='; a field without '=' is dropped unless
+ * keep_blank_values (then its value is ""), as is one with an empty value.
+ * Errors, which leave qs empty and fill err as Python's ValueError reads:
+ * NP_EURL_QS_SEPARATOR, NP_EURL_QS_FIELDS (checked before any parsing),
+ * NP_EURL_QS_SYNTAX with "bad query field: <repr of the field>" and
+ * err->value the field's byte offset in s, NP_ETOOLARGE when s is over
+ * 1 GiB, NP_ENOMEM.
+ */
 NP_API int np_parse_qsl(np_qs *qs, const char *s, size_t len,
                         const np_qs_options *opt, np_error *err);
 
 /*
  * parse_qs(s, ...): the same pairs, grouped as Python's dict of lists:
  * names in order of first appearance, each name's values together in
- * order.  np_qs_get() finds a name's values in such a result.
+ * order (names compare as decoded bytes).  np_qs_get() finds a name's
+ * values in such a result.  Errors as np_parse_qsl.
  */
 NP_API int np_parse_qs(np_qs *qs, const char *s, size_t len,
                        const np_qs_options *opt, np_error *err);
 
 /*
  * The values of `name` in a np_parse_qs() result: returns how many, and
- * sets *first to the index of the first in qs->pairs (they follow it).
- * 0 when the name is absent.
+ * sets *first (may be NULL) to the index of the first in qs->pairs (they
+ * follow it).  0 when the name is absent.  A linear scan: O(count).
  */
 NP_API size_t np_qs_get(const np_qs *qs, const char *name, size_t name_len,
                         size_t *first);
