@@ -34,7 +34,7 @@ static int list_browsers(void) {
   if (rc == NP_OK)
     rc = np_browser_registry_discover(reg, &err);
   for (size_t i = 0; rc == NP_OK && i < np_browser_registry_count(reg); i++) {
-    np_browser_ctl *c;
+    np_browser_ctl *c = NULL;
     const char *name = np_browser_registry_name(reg, i);
     if (np_browser_get(reg, name, &c, NULL) == NP_OK)
       printf("%s\t%s\n", name, np_browser_kind_name(np_browser_ctl_kind(c)));
@@ -55,7 +55,7 @@ static int open_url(const char *url, int new_, const char *using_) {
   if (rc == NP_OK)
     rc = np_browser_registry_discover(reg, &err);
   if (rc == NP_OK && using_) {
-    np_browser_ctl *c;
+    np_browser_ctl *c = NULL;
     rc = np_browser_get(reg, using_, &c, &err);
     if (rc == NP_OK)
       rc = np_browser_ctl_open(c, url, strlen(url), new_, 1, &err);

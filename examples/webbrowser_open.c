@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
   if (rc == NP_OK)
     rc = np_browser_registry_discover(reg, &err);
   for (size_t k = 0; rc == NP_OK && k < np_browser_registry_count(reg); k++) {
-    np_browser_ctl *ctl; /* borrowed from the registry */
+    np_browser_ctl *ctl = NULL; /* borrowed from the registry */
     const char *name = np_browser_registry_name(reg, k);
     if (np_browser_get(reg, name, &ctl, NULL) == NP_OK)
       printf("%zu. %s (%s)\n", k + 1, name,

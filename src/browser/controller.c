@@ -64,7 +64,7 @@ int np_browser_ctl_new_command(np_browser_ctl **out, np_browser_kind kind,
       (kind != NP_BROWSER_GENERIC && kind != NP_BROWSER_BACKGROUND))
     return np_error_set(err, NP_EINVAL, "a command needs a program and a "
                                         "GENERIC or BACKGROUND kind");
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   int rc = np__browser_ctl_make(&c, kind, argv[0], err);
   if (rc != NP_OK)
     return rc;
@@ -127,7 +127,7 @@ int np_browser_ctl_new_unix(np_browser_ctl **out, np_browser_kind kind,
       (!np__browser_is_family(kind) && kind != NP_BROWSER_KONQUEROR))
     return np_error_set(err, NP_EINVAL, "not a browser family with remote "
                                         "options, or no program");
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   int rc = np__browser_ctl_make(&c, kind, program, err);
   if (rc == NP_OK && np__strv_push_cstr(&c->argv, program) != NP_OK) {
     np_browser_ctl_free(c);
@@ -173,7 +173,7 @@ void np_browser_ctl_set_remote_timeout(np_browser_ctl *ctl, int ms) {
 int np__browser_ctl_copy(const np_browser_ctl *src, const char *name,
                          const char *program, np_browser_ctl **out,
                          np_error *err) {
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   int rc = np__browser_ctl_make(&c, src->kind, name, err);
   if (rc != NP_OK)
     return rc;

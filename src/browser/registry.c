@@ -188,7 +188,7 @@ static int synthesize(np_browser_registry *reg, const char *name, bool preferred
   entry *known = find(reg, base);
   if (!known || !known->ctl || !name_eq(np__browser_ctl_basename(known->ctl), base))
     return NP_ENOTFOUND;
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   rc = np__browser_ctl_copy(known->ctl, name, name, &c, err);
   if (rc == NP_OK)
     rc = np_browser_register(reg, name, c, NULL, NULL, preferred, err);
@@ -225,7 +225,7 @@ int np_browser_get(np_browser_registry *reg, const char *using_,
     return resolve(reg, &reg->e[0], out, err);
   }
   if (np__browser_has_url(using_)) {
-    np_browser_ctl *c;
+    np_browser_ctl *c = NULL;
     int rc = np_browser_ctl_new_command_line(&c, using_, strlen(using_), err);
     if (rc == NP_OK && (rc = keep_made(reg, c, err)) == NP_OK)
       *out = c;
@@ -259,7 +259,7 @@ int np_browser_registry_open(np_browser_registry *reg, const char *url,
                         "could not locate runnable browser");
   np_error last = NP_ERROR_INIT;
   for (size_t i = 0; i < reg->n; i++) {
-    np_browser_ctl *c;
+    np_browser_ctl *c = NULL;
     rc = resolve(reg, &reg->e[i], &c, err);
     if (rc == NP_OK)
       rc = np_browser_ctl_open(c, url, len, new_, autoraise, &last);
@@ -315,23 +315,6 @@ static bool env_set(const np_browser_registry *reg, const char *name) {
   return v && *v;
 }
 
-/* "GNOME" in XDG_CURRENT_DESKTOP.split(":") or the legacy variable set. */
-static bool in_desktop(const np_browser_registry *reg, const char *desk,
-                       const char *legacy_var) {
-  if (np__browser_getenv(reg->env.v, legacy_var))
-    return true;
-  const char *v = np__browser_getenv(reg->env.v, "XDG_CURRENT_DESKTOP");
-  size_t n = strlen(desk);
-  for (const char *p = v; p && *p;) {
-    const char *colon = strchr(p, ':');
-    size_t len = colon ? (size_t)(colon - p) : strlen(p);
-    if (len == n && memcmp(p, desk, n) == 0)
-      return true;
-    p = colon ? colon + 1 : p + len;
-  }
-  return false;
-}
-
 static bool on_path(const np_browser_registry *reg, const char *name) {
   np_buf b;
   np_buf_init(&b, 0);
@@ -344,7 +327,7 @@ static bool on_path(const np_browser_registry *reg, const char *name) {
  * first) for command kinds, else the program is name. */
 static int add(np_browser_registry *reg, const char *name, np_browser_kind kind,
                const char *const *args, bool preferred, np_error *err) {
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   int rc;
   if (kind == NP_BROWSER_GENERIC || kind == NP_BROWSER_BACKGROUND) {
     const char *one[] = {name, NULL};
@@ -365,6 +348,24 @@ static int add_if_found(np_browser_registry *reg, const char *name,
                         np_browser_kind kind, const char *const *args,
                         np_error *err) {
   return on_path(reg, name) ? add(reg, name, kind, args, false, err) : NP_OK;
+}
+
+#if !defined(__APPLE__) && !defined(_WIN32)
+/* "GNOME" in XDG_CURRENT_DESKTOP.split(":") or the legacy variable set. */
+static bool in_desktop(const np_browser_registry *reg, const char *desk,
+                       const char *legacy_var) {
+  if (np__browser_getenv(reg->env.v, legacy_var))
+    return true;
+  const char *v = np__browser_getenv(reg->env.v, "XDG_CURRENT_DESKTOP");
+  size_t n = strlen(desk);
+  for (const char *p = v; p && *p;) {
+    const char *colon = strchr(p, ':');
+    size_t len = colon ? (size_t)(colon - p) : strlen(p);
+    if (len == n && memcmp(p, desk, n) == 0)
+      return true;
+    p = colon ? colon + 1 : p + len;
+  }
+  return false;
 }
 
 /* Ask the desktop which browser is its default (Python does the same);
@@ -445,6 +446,8 @@ static int discover_graphical(np_browser_registry *reg, np_error *err) {
   return rc;
 }
 
+#endif
+
 /* The text-mode browsers, for a terminal. */
 static int discover_console(np_browser_registry *reg, np_error *err) {
   int rc = add_if_found(reg, "www-browser", NP_BROWSER_GENERIC, NULL, err);
@@ -462,7 +465,7 @@ static int discover_console(np_browser_registry *reg, np_error *err) {
 /* One BROWSER entry, put at the front of the try order. */
 static int add_user_choice(np_browser_registry *reg, const char *cmd,
                            np_error *err) {
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   if (np__browser_has_url(cmd) || has_blank(cmd)) {
     int rc = np_browser_ctl_new_command_line(&c, cmd, strlen(cmd), err);
     return rc == NP_OK ? np_browser_register(reg, cmd, c, NULL, NULL, 1, err)
@@ -516,7 +519,7 @@ int np_browser_registry_discover(np_browser_registry *reg, np_error *err) {
     return np_error_set(err, NP_EINVAL, NULL);
   int rc = NP_OK;
 #if defined(__APPLE__) || defined(_WIN32)
-  np_browser_ctl *sys;
+  np_browser_ctl *sys = NULL;
   rc = np_browser_ctl_new_system(&sys, err);
   if (rc == NP_OK)
     rc = np_browser_register(reg, np_browser_ctl_name(sys), sys, NULL, NULL, 0,

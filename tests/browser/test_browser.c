@@ -259,7 +259,7 @@ TEST(command_from_argv) {
   np_browser_registry *reg = registry(NULL, NULL, NULL);
   const char *one[] = {"rec"};
   const char *many[] = {"rec", "-x", "%s", "100%%"};
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   ASSERT_OK(np_browser_ctl_new_command(&c, NP_BROWSER_GENERIC, one, 1, NULL));
   ASSERT_OK(np_browser_register(reg, "one", c, NULL, NULL, 0, NULL));
   ASSERT_OK(np_browser_ctl_new_command(&c, NP_BROWSER_GENERIC, many, 4, NULL));
@@ -331,7 +331,7 @@ static const char *family_calls(np_browser_kind kind, const char *prog,
   static char all[4096];
   all[0] = '\0';
   np_browser_registry *reg = registry(NULL, NULL, NULL);
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   ASSERT_OK(np_browser_ctl_new_unix(&c, kind, prog, NULL));
   ASSERT_OK(np_browser_register(reg, prog, c, NULL, NULL, 0, NULL));
   for (int n = 0; n <= 2; n++) {
@@ -393,7 +393,7 @@ TEST(remote_failure_falls_back_to_plain_start) {
   stand_in("firefox", "case \"$1\" in -*) exit 2;; esac; exit 0");
   stand_in("elinks", "[ \"$1\" = -remote ] && exit 1; exit 0");
   np_browser_registry *reg = registry(NULL, NULL, NULL);
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   ASSERT_OK(np_browser_ctl_new_unix(&c, NP_BROWSER_MOZILLA, "firefox", NULL));
   ASSERT_OK(np_browser_register(reg, "firefox", c, NULL, NULL, 0, NULL));
   ASSERT_OK(open_with(reg, "firefox", URL, NP_BROWSER_TAB, 1, NULL));
@@ -412,7 +412,7 @@ TEST(remote_still_running_counts_as_started) {
   fresh_dir();
   stand_in("chromium", "exec /bin/sleep 2");
   np_browser_registry *reg = registry(NULL, NULL, NULL);
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   ASSERT_OK(np_browser_ctl_new_unix(&c, NP_BROWSER_CHROME, "chromium", NULL));
   np_browser_ctl_set_remote_timeout(c, 200);
   ASSERT_OK(np_browser_register(reg, "chromium", c, NULL, NULL, 0, NULL));
@@ -429,7 +429,7 @@ TEST(remote_still_running_counts_as_started) {
 TEST(konqueror_tries_kfmclient_then_konqueror_then_kfm) {
   fresh_dir();
   np_browser_registry *reg = registry(NULL, NULL, NULL);
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   ASSERT_OK(np_browser_ctl_new_unix(&c, NP_BROWSER_KONQUEROR, "kfmclient", NULL));
   ASSERT_OK(np_browser_register(reg, "kfmclient", c, NULL, NULL, 0, NULL));
   np_error err = NP_ERROR_INIT;
@@ -595,7 +595,7 @@ TEST(discovery_order_display_and_console) {
                {"opera", NP_BROWSER_OPERA},         {"microsoft-edge", NP_BROWSER_EDGE},
                {"lynx", NP_BROWSER_GENERIC},        {"elinks", NP_BROWSER_ELINKS}};
   for (size_t i = 0; i < NP_ARRAY_LEN(kinds); i++) {
-    np_browser_ctl *c;
+    np_browser_ctl *c = NULL;
     ASSERT_OK(np_browser_get(reg, kinds[i].name, &c, NULL));
     ASSERT_EQ_INT(np_browser_ctl_kind(c), kinds[i].kind);
   }
@@ -629,7 +629,7 @@ TEST(browser_variable) {
   snprintf(var, sizeof var, "BROWSER=%s/firefox", dir);
   np_browser_registry *reg = registry("DISPLAY=:0", var, NULL);
   ASSERT_OK(np_browser_registry_discover(reg, NULL));
-  np_browser_ctl *c;
+  np_browser_ctl *c = NULL;
   ASSERT_OK(np_browser_get(reg, NULL, &c, NULL));
   ASSERT_EQ_INT(np_browser_ctl_kind(c), NP_BROWSER_MOZILLA);
   ASSERT_STREQ(np_browser_ctl_name(c), var + 8);

@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
     rc = np_browser_registry_discover(reg, &err);
   if (rc == NP_OK && strcmp(argv[1], "list") == 0) {
     for (size_t i = 0; i < np_browser_registry_count(reg); i++) {
-      np_browser_ctl *c;
+      np_browser_ctl *c = NULL;
       const char *name = np_browser_registry_name(reg, i);
       rc = np_browser_get(reg, name, &c, &err);
       if (rc != NP_OK)
@@ -43,7 +43,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[2], "-") == 0) {
       rc = np_browser_registry_open(reg, url, strlen(url), new_, raise, &err);
     } else {
-      np_browser_ctl *c;
+      np_browser_ctl *c = NULL;
       rc = np_browser_get(reg, argv[2], &c, &err);
       if (rc == NP_OK)
         rc = np_browser_ctl_open(c, url, strlen(url), new_, raise, &err);
