@@ -186,7 +186,9 @@ static int synthesize(np_browser_registry *reg, const char *name, bool preferred
   const char *slash = strrchr(name, '/');
   const char *base = slash ? slash + 1 : name;
   entry *known = find(reg, base);
-  if (!known || !known->ctl || !name_eq(np__browser_ctl_basename(known->ctl), base))
+  /* Only controllers that run a program can run another one. */
+  if (!known || !known->ctl || known->ctl->argv.n == 0 ||
+      !name_eq(np__browser_ctl_basename(known->ctl), base))
     return NP_ENOTFOUND;
   np_browser_ctl *c = NULL;
   rc = np__browser_ctl_copy(known->ctl, name, name, &c, err);
