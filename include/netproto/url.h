@@ -65,7 +65,8 @@ NP_API void np_url_free(np_url *u);
  * urlsplit(url, scheme=default_scheme, allow_fragments=!(flags &
  * NP_URL_NO_FRAGMENTS)).  default_scheme may be NULL (Python's ''); it is
  * a NUL-terminated string that u->scheme may point into, so it must live
- * as long as the result is used.  Leading C0 controls and spaces are
+ * as long as the result is used.  url must not point into u's own
+ * storage (split a copy instead).  Leading C0 controls and spaces are
  * stripped and ASCII tab, CR and LF removed, as Python 3.11.7 does.
  * Fails with NP_EURL_BRACKET, NP_EURL_IPV6 or NP_EURL_NETLOC_NFKC where
  * Python raises ValueError, NP_ENOMEM, or NP_ETOOLARGE when the copy the
