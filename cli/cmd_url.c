@@ -64,6 +64,7 @@ typedef struct subcommand {
   const char *name;
   handler_fn run;
   unsigned allowed;
+  const char *summary;
   const char *help;
 } subcommand;
 
@@ -394,6 +395,7 @@ static int run_parse_qs(url_ctx *c, const char *s, size_t n) {
 
 static const subcommand subcommands[] = {
     {"split", run_split, OPT_JSON | OPT_SCHEME | OPT_NO_FRAGMENTS,
+     "urlsplit: the five components (and hostname, port...)",
      "usage: netproto url split [--json] [--scheme S] [--no-fragments] "
      "[URL...]\n"
      "\n"
@@ -404,12 +406,14 @@ static const subcommand subcommands[] = {
      "(a number, null, or \"invalid\" where Python's .port raises);\n"
      "{\"error\": MESSAGE, \"code\": NAME} where urlsplit raises.\n"},
     {"parse", run_parse, OPT_JSON | OPT_SCHEME | OPT_NO_FRAGMENTS,
+     "urlparse: as split, with ;params",
      "usage: netproto url parse [--json] [--scheme S] [--no-fragments] "
      "[URL...]\n"
      "\n"
      "urlparse(): as 'split', with params after path (plain output: scheme,\n"
      "netloc, path, params, query, fragment separated by TAB).\n"},
     {"join", NULL, OPT_JSON | OPT_NO_FRAGMENTS | OPT_PAIRS,
+     "urljoin: resolve references against a base",
      "usage: netproto url join [--json] [--no-fragments] BASE [REF...]\n"
      "       netproto url join --pairs [--json] [--no-fragments] [LINE...]\n"
      "\n"
@@ -417,23 +421,27 @@ static const subcommand subcommands[] = {
      "line, when none is given).  With --pairs each input is BASE TAB REF,\n"
      "split at the first TAB.  --json writes each result as a JSON string.\n"},
     {"defrag", run_defrag, OPT_JSON,
+     "urldefrag: the URL without its fragment, and the fragment",
      "usage: netproto url defrag [--json] [URL...]\n"
      "\n"
      "urldefrag(URL): the URL without its fragment, TAB, the fragment;\n"
      "--json: {\"url\": ..., \"fragment\": ...}.\n"},
     {"quote", run_quote, OPT_JSON | OPT_PLUS | OPT_SAFE,
+     "quote, quote_plus: percent-encode",
      "usage: netproto url quote [--plus] [--safe CHARS] [--json] [STRING...]\n"
      "\n"
      "quote_from_bytes(STRING, safe=CHARS) (default safe \"/\"); with --plus\n"
      "quote_plus (default safe \"\").  Letters, digits and \"_.-~\" are never\n"
      "quoted; only the ASCII characters of CHARS count.\n"},
     {"unquote", run_unquote, OPT_JSON | OPT_PLUS,
+     "unquote, unquote_plus: decode %XX",
      "usage: netproto url unquote [--plus] [--json] [STRING...]\n"
      "\n"
      "unquote(STRING) (decoded bytes that are not UTF-8 become U+FFFD); with\n"
      "--plus unquote_plus.  A decoded %0A is a newline in plain output: use\n"
      "--json to keep one line per input.\n"},
     {"encode", NULL, OPT_JSON | OPT_SAFE | OPT_QUOTE_VIA,
+     "urlencode: KEY=VALUE arguments to a query string",
      "usage: netproto url encode [--quote-via quote|quote_plus] [--safe CHARS]"
      " [--json]\n"
      "                           KEY=VALUE...\n"
@@ -444,6 +452,7 @@ static const subcommand subcommands[] = {
     {"parse-qs", run_parse_qs,
      OPT_JSON | OPT_KEEP_BLANK | OPT_STRICT | OPT_MAX_FIELDS | OPT_SEPARATOR |
          OPT_DICT,
+     "parse_qsl, parse_qs: a query string to its pairs",
      "usage: netproto url parse-qs [--keep-blank] [--strict] [--max-fields N]\n"
      "                             [--separator S] [--dict] [--json] "
      "[QUERY...]\n"
@@ -467,8 +476,9 @@ static void url_usage(FILE *out) {
         "subcommands:\n",
         out);
   for (size_t i = 0; i < NP_ARRAY_LEN(subcommands); i++)
-    fprintf(out, "  %s\n", subcommands[i].name);
-  fputs("\nRun 'netproto url SUBCOMMAND --help' for its options.\n"
+    fprintf(out, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
+  fputs("\nPut -- before inputs that begin with '-'.\n"
+        "Run 'netproto url SUBCOMMAND --help' for its options.\n"
         "exit status: 0 success, 1 some input failed, 2 usage error\n",
         out);
 }
