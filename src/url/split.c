@@ -288,21 +288,24 @@ static char *store_tail(split_ctx *c) {
   return c->u->store_.data + c->u->store_.len;
 }
 
+/* Count n bytes written at store_tail(); keeps np_buf's trailing NUL. */
 static void store_commit(split_ctx *c, size_t n) {
   c->u->store_.len += n;
+  c->u->store_.data[c->u->store_.len] = '\0';
 }
 
 /* ---- splitting ---------------------------------------------------------- */
 
 static const char empty_str[1] = "";
 
-/* Whether s holds an ASCII tab, LF or CR (WHATWG's bytes to remove). */
+/* Whether one of the 8 bytes at s is below 0x0E (SWAR, no false negative). */
 static inline bool word_has_low(const char *s) {
   uint64_t x;
   memcpy(&x, s, 8);
   return ((x - 0x0E0E0E0E0E0E0E0EULL) & ~x & 0x8080808080808080ULL) != 0;
 }
 
+/* Whether s holds an ASCII tab, LF or CR (WHATWG's bytes to remove). */
 static bool has_unsafe(const char *s, size_t n) {
   size_t i = 0;
   /* Eight bytes at a time: a word with no byte below 0x0E has none; the
