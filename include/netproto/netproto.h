@@ -7,6 +7,7 @@
 
 #include "netproto/core.h"
 #include "netproto/http.h"
+#include "netproto/http_client.h"
 #include "netproto/url.h"
 #include "netproto/cookies.h"
 #include "netproto/webbrowser.h"

@@ -1,0 +1,378 @@
+"""Test peers for the http.client tests, all on 127.0.0.1 and free ports:
+
+- cpython_server(): CPython's http.server (ThreadingHTTPServer, HTTP/1.1)
+  with a handler that echoes bodies (Content-Length or chunked), answers
+  chunked, and reports the request headers;
+- MisbehavingServer: a scripted raw-socket server whose paths each break a
+  rule (truncated bodies, bad chunking, header floods, 100 Continue floods,
+  slow drips, stalls...) and which also acts as a CONNECT proxy;
+- Nginx: nginx started on a generated configuration, plain, TLS with a CA
+  and certificates generated with openssl, and TLS requiring a client
+  certificate.
+Every process and thread started here is stopped by the caller (stop()).
+"""
+import http.server
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fnv(data):
+    h = 14695981039346656037
+    for b in data:
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+
+
+class EchoHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def _body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            data = b""
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return data
+                data += self.rfile.read(size)
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+    def _send(self, body, chunked=False):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(0, len(body), 1000):
+                piece = body[i:i + 1000]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\nX-Trailer: t\r\n\r\n")
+        else:
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path.startswith("/headers"):
+            lines = "".join("%s: %s\n" % kv for kv in self.headers.items())
+            self._send(("%s %s\n" % (self.command, self.path) + lines).encode())
+        elif self.path.startswith("/chunked/"):
+            n = int(self.path.split("/")[2])
+            self._send(bytes(i % 251 for i in range(n)), chunked=True)
+        elif self.path.startswith("/bytes/"):
+            n = int(self.path.split("/")[2])
+            self._send(bytes(i % 251 for i in range(n)))
+        else:
+            self.send_error(404)
+
+    def do_POST(self):
+        self._send(self._body())
+
+    do_PUT = do_POST
+    do_PATCH = do_POST
+
+
+class CPythonServer:
+    def __init__(self):
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                     EchoHandler)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _read_head(conn):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = conn.recv(65536)
+        if not piece:
+            return None, b""
+        data += piece
+    head, rest = data.split(b"\r\n\r\n", 1)
+    return head.decode("latin-1"), rest
+
+
+class MisbehavingServer:
+    """Each request path picks a behaviour; see RESPONSES and the special
+    cases in _serve.  Handles keep-alive: several requests per connection
+    unless the behaviour closes."""
+
+    RESPONSES = {
+        "/ok": b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        "/close-delimited": b"HTTP/1.1 200 OK\r\n\r\nuntil the end",
+        "/connection-close": b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
+                             b"Connection: close\r\n\r\nbye",
+        "/http10": b"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nold",
+        "/truncated-length": b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"
+                             b"\r\n0123456789",
+        "/truncated-chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked"
+                              b"\r\n\r\n5\r\nhello\r\n",
+        "/bad-chunk": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      b"5\r\nhello\r\nxyz\r\n",
+        "/chunk-overflow": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                           b"\r\nfffffffffffffffff\r\n",
+        "/chunked-ok": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\n"
+                       b"Trailer-A: x\r\n\r\n",
+        "/header-flood": b"HTTP/1.1 200 OK\r\n" + b"".join(
+            b"X-%d: v\r\n" % i for i in range(150)) +
+            b"Content-Length: 0\r\n\r\n",
+        "/long-line": b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70000 +
+                      b"\r\nContent-Length: 0\r\n\r\n",
+        "/continue-some": b"HTTP/1.1 100 Continue\r\n\r\n" * 3 +
+                          b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone",
+        "/bad-status": b"HTTP/1.1 abc OK\r\n\r\n",
+        "/not-http": b"SSH-2.0-OpenSSH\r\n\r\n",
+        "/http2": b"HTTP/2.0 200 OK\r\n\r\n",
+        "/te-cl": b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding:"
+                  b" chunked\r\n\r\n0\r\n\r\n",
+        "/dup-cl": b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6"
+                   b"\r\n\r\nhello!",
+        "/obs-fold": b"HTTP/1.1 200 OK\r\nX-Folded: a\r\n  b\r\n"
+                     b"Content-Length: 2\r\n\r\nok",
+        "/bare-cr": b"HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 0\r\n\r\n",
+        "/multi": b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
+                  b"content-length: 0\r\n\r\n",
+        "/no-reason": b"HTTP/1.1 200\r\nContent-Length: 1\r\n\r\nx",
+        "/big-chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + b"".join(b"%x\r\n%s\r\n" % (n, b"q" * n)
+                                   for n in (1, 100, 65536, 3, 70000))
+                        + b"0\r\n\r\n",
+    }
+    CLOSE_AFTER = {"/close-delimited", "/connection-close", "/http10",
+                   "/truncated-length", "/truncated-chunked", "/bad-chunk",
+                   "/chunk-overflow", "/bad-status", "/not-http", "/http2",
+                   "/te-cl", "/dup-cl", "/long-line", "/header-flood"}
+
+    def __init__(self, connect_target=None):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.connect_target = connect_target
+        self.stopping = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.stopping = True
+        try:
+            socket.create_connection(("127.0.0.1", self.port), 1).close()
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.sock.close()
+
+    def _accept(self):
+        while not self.stopping:
+            conn, _ = self.sock.accept()
+            if self.stopping:
+                conn.close()
+                return
+            threading.Thread(target=self._serve_conn, args=(conn,),
+                             daemon=True).start()
+
+    def _serve_conn(self, conn):
+        conn.settimeout(20)
+        try:
+            while True:
+                head, rest = _read_head(conn)
+                if head is None:
+                    return
+                if not self._serve(conn, head, rest):
+                    return
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def _serve(self, conn, head, rest):
+        """Answer one request; False closes the connection."""
+        line = head.split("\r\n")[0]
+        method, path = line.split(" ")[:2]
+        if method == "CONNECT":
+            return self._connect(conn, head, path)
+        if path == "/continue-flood":
+            try:
+                for _ in range(100000):
+                    conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            except OSError:
+                pass
+            return False
+        if path == "/slow-drip":
+            for b in b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nslow!":
+                conn.sendall(bytes([b]))
+                time.sleep(0.005)
+            return True
+        if path == "/stall":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab")
+            time.sleep(3)
+            return False
+        if path == "/no-response":
+            return False
+        if path == "/keepalive-then-close":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nka")
+            return False  # closes while the client thinks it is kept
+        if path == "/echo":
+            length = 0
+            for h in head.split("\r\n")[1:]:
+                k, _, v = h.partition(":")
+                if k.lower() == "content-length":
+                    length = int(v)
+            while len(rest) < length:
+                rest += conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s"
+                         % (length, rest[:length]))
+            return True
+        resp = self.RESPONSES.get(path, b"HTTP/1.1 404 Not Found\r\n"
+                                  b"Content-Length: 0\r\n\r\n")
+        conn.sendall(resp)
+        return path not in self.CLOSE_AFTER
+
+    def _connect(self, conn, head, target):
+        if "proxy-authorization: basic dxa6ca==" not in head.lower():
+            conn.sendall(b"HTTP/1.0 407 Proxy Authentication Required\r\n"
+                         b"Proxy-Authenticate: Basic\r\n\r\n")
+            return False
+        host, port = target.rsplit(":", 1)
+        up = socket.create_connection((host.strip("[]"), int(port)), 5)
+        conn.sendall(b"HTTP/1.0 200 Connection established\r\n\r\n")
+        conn.settimeout(None)
+
+        def pump(a, b):
+            try:
+                while True:
+                    data = a.recv(65536)
+                    if not data:
+                        break
+                    b.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (a, b):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        t = threading.Thread(target=pump, args=(up, conn), daemon=True)
+        t.start()
+        pump(conn, up)
+        t.join(5)
+        up.close()
+        return False
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def make_pki(d):
+    """A CA, a server certificate for localhost/127.0.0.1/::1, one for
+    another name, and a client certificate, all signed by the CA."""
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=netproto test CA",
+            cwd=d)
+
+    def leaf(name, subj, ext):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                name + ".key", "-out", name + ".csr", "-subj", subj, cwd=d)
+        with open(os.path.join(d, name + ".ext"), "w") as f:
+            f.write(ext)
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
+                "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+                "-out", name + ".pem", "-extfile", name + ".ext", cwd=d)
+
+    leaf("server", "/CN=localhost",
+         "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n"
+         "extendedKeyUsage=serverAuth\n")
+    leaf("other", "/CN=other.example",
+         "subjectAltName=DNS:other.example\nextendedKeyUsage=serverAuth\n")
+    leaf("client", "/CN=netproto client", "extendedKeyUsage=clientAuth\n")
+    capath = os.path.join(d, "capath")
+    os.mkdir(capath)
+    shutil.copy(os.path.join(d, "ca.pem"), capath)
+    openssl("rehash", capath, cwd=d)
+
+
+class Nginx:
+    def __init__(self, root, files):
+        self.dir = tempfile.mkdtemp(prefix="np-nginx-")
+        os.chmod(self.dir, 0o755)
+        self.www = os.path.join(self.dir, "www")
+        os.mkdir(self.www)
+        for name, data in files.items():
+            with open(os.path.join(self.www, name), "wb") as f:
+                f.write(data)
+        make_pki(self.dir)
+        self.port, self.tls_port, self.other_port, self.mtls_port = (
+            free_port(), free_port(), free_port(), free_port())
+        d = self.dir
+        conf = f"""
+daemon off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+  keepalive_requests 100000;
+  server {{ listen 127.0.0.1:{self.port}; root {self.www}; }}
+  server {{ listen 127.0.0.1:{self.tls_port} ssl; root {self.www};
+           ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key; }}
+  server {{ listen 127.0.0.1:{self.other_port} ssl; root {self.www};
+           ssl_certificate {d}/other.pem; ssl_certificate_key {d}/other.key; }}
+  server {{ listen 127.0.0.1:{self.mtls_port} ssl; root {self.www};
+           ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key;
+           ssl_client_certificate {d}/ca.pem; ssl_verify_client on; }}
+}}
+"""
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write(conf)
+        self.proc = subprocess.Popen(["nginx", "-c", os.path.join(d, "nginx.conf"),
+                                      "-p", d], stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.mtls_port), 1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("nginx did not start")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
