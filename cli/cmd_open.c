@@ -100,6 +100,9 @@ int np_cmd_open(int argc, char **argv) {
           new_ = NP_BROWSER_WINDOW;
         else if (*p == 't')
           new_ = NP_BROWSER_TAB;
+        else if (*p == 'd') {
+          /* python -m webbrowser accepts -d and ignores it */
+        }
         else
           return np_cli_usage_error("open", "option -%c not recognized", *p);
       }

@@ -39,6 +39,7 @@ expect "default" 0 "firefox [$U]" -- DISPLAY=:0 "$cli" open "$U"
 expect "-n new window" 0 "firefox [-new-window] [$U]" -- DISPLAY=:0 "$cli" open -n "$U"
 expect "-t new tab" 0 "firefox [-new-tab] [$U]" -- DISPLAY=:0 "$cli" open -t "$U"
 expect "-nt: last wins" 0 "firefox [-new-tab] [$U]" -- DISPLAY=:0 "$cli" open -nt "$U"
+expect "-d is accepted, as Python's getopt 'ntd'" 0 "firefox [-new-tab] [$U]" -- DISPLAY=:0 "$cli" open -d -t "$U"
 expect "console" 0 "lynx [$U]" -- TERM=xterm "$cli" open "$U"
 expect "BROWSER first" 0 "rec [--u=$U] [100%]" -- DISPLAY=:0 BROWSER='rec --u=%s 100%%' "$cli" open "$U"
 expect "failing browser, next one" 0 "bad [$U]
