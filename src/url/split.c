@@ -583,7 +583,8 @@ static int check_nfkc(const split_ctx *c, np_slice nl, np_error *err) {
       continue;
     }
     i += utf8_next(s + i, raw.len - i, &cp);
-    if (cp < np__url_nfkc_bad[0] || cp > np__url_nfkc_bad[np__url_nfkc_bad_len - 1])
+    if (cp < np__url_nfkc_bad[0] ||
+        cp > np__url_nfkc_bad[np__url_nfkc_bad_len - 1])
       continue;
     for (size_t k = 0; k < np__url_nfkc_bad_len; k++) {
       if (np__url_nfkc_bad[k] == cp)
@@ -647,50 +648,62 @@ static np_slice lower_host(split_ctx *c, const char *h, size_t n,
   return (np_slice){o, k};
 }
 
-/* username, password, hostname, port from the netloc, as the properties. */
-static int derive(split_ctx *c, const netloc_info *ni) {
-  np_url *u = c->u;
+/* username and password: the userinfo before the last '@', cut at ':'. */
+static const char *derive_userinfo(np_url *u, const netloc_info *ni) {
   np_slice nl = u->netloc;
-  const char *end = nl.ptr + nl.len, *host = nl.ptr;
   u->username = u->password = NP_SLICE_NULL;
-  if (ni->at) {
-    const char *colon = memchr(nl.ptr, ':', (size_t)(ni->at - nl.ptr));
-    const char *uend = colon ? colon : ni->at;
-    u->username = (np_slice){nl.ptr, (size_t)(uend - nl.ptr)};
-    if (colon)
-      u->password = (np_slice){colon + 1, (size_t)(ni->at - colon - 1)};
-    host = ni->at + 1;
-  }
-  size_t hlen = (size_t)(end - host);
-  const char *hs = host, *he, *port = end;
-  const char *lb = (ni->seen & NL_LB) ? memchr(host, '[', hlen) : NULL;
+  if (!ni->at)
+    return nl.ptr;
+  const char *colon = memchr(nl.ptr, ':', (size_t)(ni->at - nl.ptr));
+  const char *uend = colon ? colon : ni->at;
+  u->username = (np_slice){nl.ptr, (size_t)(uend - nl.ptr)};
+  if (colon)
+    u->password = (np_slice){colon + 1, (size_t)(ni->at - colon - 1)};
+  return ni->at + 1;
+}
+
+/*
+ * The host part [host, end) as Python's _hostinfo cuts it: inside the
+ * first '[' up to the next ']' (the port after a ':' past it), else up to
+ * the first ':'.  Sets the host range and the port text.
+ */
+static void host_and_port(const netloc_info *ni, const char *host,
+                          const char *end, np_slice *h, np_slice *port) {
+  const char *hs = host, *he = end, *colon = NULL;
+  const char *lb =
+      (ni->seen & NL_LB) ? memchr(host, '[', (size_t)(end - host)) : NULL;
   if (lb) {
     hs = lb + 1;
     const char *rb = memchr(hs, ']', (size_t)(end - hs));
-    he = rb ? rb : end;
     if (rb) {
-      const char *colon = memchr(rb, ':', (size_t)(end - rb));
-      if (colon)
-        port = colon + 1;
+      he = rb;
+      colon = memchr(rb, ':', (size_t)(end - rb));
     }
-  } else {
-    const char *colon = ni->colon; /* the first in the host part */
-    he = colon ? colon : end;
-    if (colon)
-      port = colon + 1;
+  } else if ((colon = ni->colon) != NULL) { /* the first in the host part */
+    he = colon;
   }
-  parse_port(u, port, (size_t)(end - port));
-  if (he == hs) {
+  *h = (np_slice){hs, (size_t)(he - hs)};
+  *port = colon ? (np_slice){colon + 1, (size_t)(end - colon - 1)}
+                : (np_slice){end, 0};
+}
+
+/* username, password, hostname, port from the netloc, as the properties. */
+static int derive(split_ctx *c, const netloc_info *ni) {
+  np_url *u = c->u;
+  const char *host = derive_userinfo(u, ni);
+  np_slice h, port;
+  host_and_port(ni, host, u->netloc.ptr + u->netloc.len, &h, &port);
+  parse_port(u, port.ptr, port.len);
+  if (h.len == 0) {
     u->hostname = NP_SLICE_NULL;
     return NP_OK;
   }
-  unsigned seen = ni->seen;
-  if (seen & (NL_UPPER | NL_HIGH)) {
+  if (ni->seen & (NL_UPPER | NL_HIGH)) {
     int rc = store_reserve(c);
     if (rc != NP_OK)
       return rc;
   }
-  u->hostname = lower_host(c, hs, (size_t)(he - hs), seen);
+  u->hostname = lower_host(c, h.ptr, h.len, ni->seen);
   return NP_OK;
 }
 
