@@ -10,6 +10,7 @@
 #include "netproto/webbrowser.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -147,6 +148,12 @@ static void assert_no_children(void) {
 
 #define URL "http://example.org/a?b=1&c=%41"
 
+#define ASSERT_STREQ(a, b)                                                   \
+  do {                                                                       \
+    const char *x_ = (a);                                                    \
+    ASSERT_EQ_MEM(x_, strlen(x_), b);                                        \
+  } while (0)
+
 /* ---- text pieces ---- */
 
 static const char *split_join(const char *line, int *rc) {
@@ -254,6 +261,27 @@ TEST(generic_waits_and_passes_url_as_one_argument) {
   remove_dir();
 }
 
+TEST(browsers_inherit_no_descriptors_but_the_standard_three) {
+  fresh_dir();
+  char body[1400];
+  snprintf(body, sizeof body,
+           "for fd in 0 1 2 42; do [ -e /proc/$$/fd/$fd ] && printf 'fd%%s ' $fd "
+           ">> '%s'; done; echo >> '%s'",
+           logpath, logpath);
+  stand_in("rec", body);
+  int fd = open(logpath, O_RDONLY | O_CREAT, 0600);
+  ASSERT(fd >= 0);
+  ASSERT_EQ_INT(dup2(fd, 42), 42); /* not close-on-exec */
+  close(fd);
+  np_browser_registry *reg = registry(NULL, NULL, NULL);
+  ASSERT_OK(open_with(reg, "rec %s", "u", 0, 1, NULL));
+  ASSERT_OK(open_with(reg, "rec %s &", "v", 0, 1, NULL));
+  ASSERT_STREQ(wait_log(4), "rec [u]\nfd0 fd1 fd2 \nrec [v]\nfd0 fd1 fd2 \n");
+  close(42);
+  np_browser_registry_free(reg);
+  remove_dir();
+}
+
 TEST(command_from_argv) {
   fresh_dir();
   stand_in("rec", NULL);
@@ -345,11 +373,6 @@ static const char *family_calls(np_browser_kind kind, const char *prog,
   return all;
 }
 
-#define ASSERT_STREQ(a, b)                                                   \
-  do {                                                                       \
-    const char *x_ = (a);                                                    \
-    ASSERT_EQ_MEM(x_, strlen(x_), b);                                        \
-  } while (0)
 
 TEST(families_remote_options) {
   fresh_dir();
