@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static np_httpd *serving;
@@ -88,6 +89,16 @@ static int parse_args(int argc, char **argv, serve_args *a) {
   return 0;
 }
 
+/* A server holds a descriptor per client: take the hard limit, as nginx's
+ * worker_rlimit_nofile would. */
+static void raise_nofile(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
 int np_cmd_serve(int argc, char **argv) {
   serve_args a = {NULL, ".", "HTTP/1.1", 8000, 0, 0};
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -95,6 +106,7 @@ int np_cmd_serve(int argc, char **argv) {
   int prc = parse_args(argc, argv, &a);
   if (prc != 0)
     return prc < 0 ? NP_EXIT_OK : prc;
+  raise_nofile();
   np_error err = NP_ERROR_INIT;
   np_httpd_static_options so;
   np_httpd_static_options_init(&so);

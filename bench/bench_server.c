@@ -1,0 +1,426 @@
+/*
+ * bench_server: `netproto serve` against nginx (2 workers, sendfile on,
+ * access log off) and `python3 -m http.server`, in one run:
+ *   1. wrk, 2 threads, 64 keep-alive connections, on a 13-byte file and on
+ *      a 1 MiB file: requests per second, and the ratio netproto / peer;
+ *   2. 10,000 idle keep-alive connections held open (each has made one
+ *      request): the server's memory (resident, all its processes), its
+ *      growth per connection, and the peak.
+ * Each server runs alone while it is measured.  python3's http.server
+ * speaks HTTP/1.0 and closes every connection, so it has no idle
+ * keep-alive figure.
+ *
+ *   bench_server [--quick] [--seconds N] [--conns N] [--cli PATH]
+ * Needs wrk, nginx and python3 (scripts/deps.txt); a missing peer prints
+ * n/a.  Nothing here fails on speed.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int seconds = 10, idle_conns = 10000;
+static char dir[256], cli[4096];
+
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+static int free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t l = sizeof a;
+  bind(fd, (struct sockaddr *)&a, sizeof a);
+  getsockname(fd, (struct sockaddr *)&a, &l);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static int dial(int port, int nonblock) {
+  int fd = socket(AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0 &&
+      errno != EINPROGRESS) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static int wait_port(int port) {
+  for (int i = 0; i < 200; i++) {
+    int fd = dial(port, 0);
+    if (fd >= 0) {
+      close(fd);
+      return 0;
+    }
+    sleep_ms(25);
+  }
+  return -1;
+}
+
+static pid_t spawn(char *const argv[]) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, 1);
+    dup2(null, 2);
+    setpgid(0, 0);
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  return pid;
+}
+
+static void stop(pid_t pid) {
+  if (pid <= 0)
+    return;
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 200; i++) {
+    if (waitpid(pid, NULL, WNOHANG) == pid)
+      return;
+    sleep_ms(25);
+  }
+  kill(-pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+}
+
+/* A field ("VmRSS:", "VmHWM:") of /proc/pid/status in KiB, or 0. */
+static long proc_kib(pid_t pid, const char *field) {
+  char p[64], line[256];
+  snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
+  FILE *f = fopen(p, "r");
+  long v = 0;
+  if (!f)
+    return 0;
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, field, strlen(field)) == 0)
+      v = strtol(line + strlen(field), NULL, 10);
+  fclose(f);
+  return v;
+}
+
+/* The field summed over pid and its children (nginx's workers). */
+static long tree_kib(pid_t pid, const char *field) {
+  long total = proc_kib(pid, field);
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    char p[300], buf[512];
+    snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
+    FILE *f = fopen(p, "r");
+    if (!f)
+      continue;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *rp = strrchr(buf, ')');
+    int ppid = 0;
+    char st;
+    if (rp && sscanf(rp + 2, "%c %d", &st, &ppid) == 2 && ppid == pid)
+      total += proc_kib(atoi(e->d_name), field);
+  }
+  if (d)
+    closedir(d);
+  return total;
+}
+
+/* wrk's "Requests/sec:" for url, or -1. */
+static double run_wrk(const char *url) {
+  char cmd[512], line[512];
+  snprintf(cmd, sizeof cmd, "wrk -t2 -c64 -d%ds %s 2>&1", seconds, url);
+  FILE *p = popen(cmd, "r");
+  double rps = -1;
+  int errors = 0;
+  if (!p)
+    return -1;
+  while (fgets(line, sizeof line, p)) {
+    if (strncmp(line, "Requests/sec:", 13) == 0)
+      rps = strtod(line + 13, NULL);
+    if (strstr(line, "Non-2xx") || strstr(line, "Socket errors"))
+      errors = 1;
+  }
+  if (pclose(p) != 0 || errors)
+    fprintf(stderr, "bench_server: wrk reported errors for %s\n", url);
+  return rps;
+}
+
+/* Open n keep-alive connections, one request each, all answered; then
+ * the server's resident memory.  Returns the fds through *fds. */
+static int hold_idle(int port, int n, int *fds) {
+  int ep = epoll_create1(0), opened = 0, answered = 0;
+  static const char req[] = "GET /s13.txt HTTP/1.1\r\nHost: b\r\n\r\n";
+  for (int i = 0; i < n; i++) {
+    fds[i] = dial(port, 1);
+    if (fds[i] < 0)
+      break;
+    struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = (uint32_t)i};
+    epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev);
+    opened++;
+    if (opened % 500 == 0) { /* let the server's accept queue drain */
+      struct epoll_event evs[512];
+      int k = epoll_wait(ep, evs, 512, 0);
+      (void)k;
+    }
+  }
+  static char sent[65536], got[65536];
+  memset(sent, 0, sizeof sent);
+  memset(got, 0, sizeof got);
+  int64_t deadline = time(NULL) + 60;
+  struct epoll_event evs[1024];
+  while (answered < opened && time(NULL) < deadline) {
+    int k = epoll_wait(ep, evs, 1024, 1000);
+    for (int j = 0; j < k; j++) {
+      int i = (int)evs[j].data.u32;
+      if (!sent[i] && (evs[j].events & EPOLLOUT)) {
+        if (write(fds[i], req, sizeof req - 1) == (ssize_t)sizeof req - 1) {
+          sent[i] = 1;
+          struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+          epoll_ctl(ep, EPOLL_CTL_MOD, fds[i], &ev);
+        }
+      } else if (evs[j].events & EPOLLIN) {
+        char b[1024];
+        ssize_t r = read(fds[i], b, sizeof b);
+        if (r > 0 && !got[i] && memmem(b, (size_t)r, "hello", 5)) {
+          got[i] = 1;
+          answered++;
+          epoll_ctl(ep, EPOLL_CTL_DEL, fds[i], NULL);
+        } else if (r == 0) {
+          epoll_ctl(ep, EPOLL_CTL_DEL, fds[i], NULL);
+        }
+      }
+    }
+  }
+  close(ep);
+  return answered;
+}
+
+typedef struct server {
+  const char *name;
+  pid_t pid;
+  int port;
+  double rps_small, rps_big;
+  long base_kib, idle_kib, peak_kib;
+  int idle_ok;
+} server;
+
+static pid_t start_server(server *s) {
+  char port[16];
+  s->port = free_port();
+  snprintf(port, sizeof port, "%d", s->port);
+  if (!strcmp(s->name, "netproto serve")) {
+    char www[300];
+    snprintf(www, sizeof www, "%s/www", dir);
+    char *argv[] = {cli, "serve", "-q", "-b", "127.0.0.1", "--threads", "2",
+                    "-d", www, port, NULL};
+    s->pid = spawn(argv);
+  } else if (!strcmp(s->name, "nginx")) {
+    char path[300];
+    snprintf(path, sizeof path, "%s/nginx.conf", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+      return -1;
+    fprintf(f,
+            "worker_processes 2; worker_rlimit_nofile 30000;\n"
+            "pid %s/nginx.pid; error_log %s/nginx.err; daemon off;\n"
+            "events { worker_connections 20000; }\n",
+            dir, dir);
+    fprintf(f,
+            "http { access_log off; sendfile on; tcp_nopush on;\n"
+            "  keepalive_requests 10000000; keepalive_timeout 120s;\n"
+            "  client_body_temp_path %s/t1; proxy_temp_path %s/t2;\n"
+            "  fastcgi_temp_path %s/t3; uwsgi_temp_path %s/t4;"
+            "  scgi_temp_path %s/t5;\n"
+            "  types { text/plain txt; application/octet-stream bin; }\n"
+            "  server { listen 127.0.0.1:%d reuseport; root %s/www; } }\n",
+            dir, dir, dir, dir, dir, s->port, dir);
+    fclose(f);
+    char *argv[] = {"nginx", "-c", path, "-p", dir, NULL};
+    s->pid = spawn(argv);
+  } else {
+    char www[300];
+    snprintf(www, sizeof www, "%s/www", dir);
+    char *argv[] = {"python3", "-m", "http.server", "-b", "127.0.0.1",
+                    "-d", www, port, NULL};
+    s->pid = spawn(argv);
+  }
+  if (s->pid <= 0 || wait_port(s->port) != 0) {
+    stop(s->pid);
+    s->pid = -1;
+  }
+  return s->pid;
+}
+
+static void measure(server *s, int do_idle) {
+  s->rps_small = s->rps_big = -1;
+  s->base_kib = s->idle_kib = s->peak_kib = -1;
+  if (start_server(s) <= 0) {
+    fprintf(stderr, "bench_server: %s did not start\n", s->name);
+    return;
+  }
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/s13.txt", s->port);
+  s->rps_small = run_wrk(url);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/big.bin", s->port);
+  s->rps_big = run_wrk(url);
+  stop(s->pid);
+  if (!do_idle)
+    return;
+  /* A fresh server for memory, so wrk's load does not count. */
+  if (start_server(s) <= 0)
+    return;
+  int *fds = malloc(sizeof(int) * (size_t)idle_conns);
+  int warm = dial(s->port, 0); /* one request first: buffers allocated */
+  if (warm >= 0) {
+    static const char r[] = "GET /s13.txt HTTP/1.0\r\n\r\n";
+    char b[512];
+    if (write(warm, r, sizeof r - 1) > 0 && read(warm, b, sizeof b) > 0)
+      sleep_ms(100);
+    close(warm);
+  }
+  s->base_kib = tree_kib(s->pid, "VmRSS:");
+  int ok = hold_idle(s->port, idle_conns, fds);
+  sleep_ms(500);
+  s->idle_kib = tree_kib(s->pid, "VmRSS:");
+  s->peak_kib = tree_kib(s->pid, "VmHWM:");
+  s->idle_ok = ok;
+  for (int i = 0; i < idle_conns; i++)
+    if (fds[i] >= 0)
+      close(fds[i]);
+  free(fds);
+  stop(s->pid);
+}
+
+static void write_file(const char *name, size_t size, const char *text) {
+  char p[400];
+  snprintf(p, sizeof p, "%s/www/%s", dir, name);
+  FILE *f = fopen(p, "wb");
+  if (!f)
+    return;
+  if (text) {
+    fputs(text, f);
+  } else {
+    unsigned x = 12345;
+    for (size_t i = 0; i < size; i++) {
+      x = x * 1103515245u + 12345u;
+      fputc((int)(x >> 16) & 0xff, f);
+    }
+  }
+  fclose(f);
+}
+
+static void find_cli(const char *argv0) {
+  if (cli[0])
+    return;
+  const char *env = getenv("NP_CLI");
+  if (env) {
+    snprintf(cli, sizeof cli, "%s", env);
+    return;
+  }
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) {
+    snprintf(cli, sizeof cli, "%s", argv0);
+    return;
+  }
+  self[n] = '\0';
+  /* build/<dir>/bench/bench_server -> build/<dir>/netproto */
+  snprintf(cli, sizeof cli, "%s/../netproto", dirname(self));
+}
+
+static void ratio(const char *what, double np, double peer) {
+  if (np > 0 && peer > 0)
+    printf("  %-34s %8.2f\n", what, np / peer);
+  else
+    printf("  %-34s %8s\n", what, "n/a");
+}
+
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--quick")) {
+      seconds = 2;
+      idle_conns = 2000;
+    } else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
+      seconds = atoi(argv[++i]);
+    } else if (!strcmp(argv[i], "--conns") && i + 1 < argc) {
+      idle_conns = atoi(argv[++i]);
+    } else if (!strcmp(argv[i], "--cli") && i + 1 < argc) {
+      snprintf(cli, sizeof cli, "%s", argv[++i]);
+    } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
+      i++; /* accepted for scripts/bench.sh; one run each here */
+    }
+  }
+  find_cli(argv[0]);
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_max < (rlim_t)idle_conns + 64)
+      idle_conns = (int)rl.rlim_max - 64;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  snprintf(dir, sizeof dir, "/tmp/bench_server.XXXXXX");
+  if (!mkdtemp(dir))
+    return 1;
+  chmod(dir, 0755); /* nginx's workers run as another user when root */
+  char www[300];
+  snprintf(www, sizeof www, "%s/www", dir);
+  mkdir(www, 0755);
+  write_file("s13.txt", 13, "hello world!\n");
+  write_file("big.bin", 1 << 20, NULL);
+
+  server s[3] = {{.name = "netproto serve"}, {.name = "nginx"},
+                 {.name = "python3 -m http.server"}};
+  for (int i = 0; i < 3; i++)
+    measure(&s[i], i < 2);
+
+  printf("\nHTTP static files, wrk -t2 -c64 -d%ds, keep-alive, loopback\n",
+         seconds);
+  printf("  %-24s %14s %14s\n", "server", "13 B req/s", "1 MiB req/s");
+  for (int i = 0; i < 3; i++)
+    printf("  %-24s %14.0f %14.0f\n", s[i].name, s[i].rps_small, s[i].rps_big);
+  printf("ratio netproto / peer (>= 1.0: netproto is faster)\n");
+  ratio("13 B vs nginx", s[0].rps_small, s[1].rps_small);
+  ratio("1 MiB vs nginx", s[0].rps_big, s[1].rps_big);
+  ratio("13 B vs python3 -m http.server", s[0].rps_small, s[2].rps_small);
+  ratio("1 MiB vs python3 -m http.server", s[0].rps_big, s[2].rps_big);
+
+  printf("\n%d idle keep-alive connections (each made one request)\n",
+         idle_conns);
+  printf("  %-24s %8s %10s %10s %10s %12s\n", "server", "held", "base KiB",
+         "idle KiB", "peak KiB", "B/conn");
+  for (int i = 0; i < 2; i++) {
+    double per = s[i].idle_ok > 0 ? (double)(s[i].idle_kib - s[i].base_kib) *
+                                        1024.0 / s[i].idle_ok
+                                  : -1;
+    printf("  %-24s %8d %10ld %10ld %10ld %12.0f\n", s[i].name, s[i].idle_ok,
+           s[i].base_kib, s[i].idle_kib, s[i].peak_kib, per);
+  }
+  printf("  python3 -m http.server: n/a (HTTP/1.0, closes every connection)\n");
+  char cmd[400];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0)
+    fprintf(stderr, "bench_server: could not remove %s\n", dir);
+  return 0;
+}
