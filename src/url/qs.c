@@ -181,9 +181,10 @@ static const char *find_sep(const char *s, size_t len, const char *sep,
 static size_t count_fields(const char *s, size_t len, const char *sep,
                            size_t seplen) {
   size_t n = 0;
-  const char *end = s + len, *p;
+  const char *end, *p;
   if (len == 0)
     return 0;
+  end = s + len;
   while ((p = find_sep(s, (size_t)(end - s), sep, seplen)) != NULL) {
     n++;
     s = p + seplen;
@@ -279,7 +280,7 @@ int np_parse_qsl(np_qs *qs, const char *s, size_t len,
     qs->count = 0;
     return rc;
   }
-  const char *p = s, *end = s + len;
+  const char *p = s, *end = len ? s + len : s; /* s may be NULL if empty */
   while (len > 0 && rc == NP_OK) {
     const char *q = find_sep(p, (size_t)(end - p), sep, seplen);
     const char *fend = q ? q : end;

@@ -101,7 +101,7 @@ static int quote_with(np_buf *out, const char *str, size_t len,
                       const q_code *tab) {
   const unsigned char *s = (const unsigned char *)str;
   int rc = quote_reserve(out, s, len, tab);
-  if (rc != NP_OK)
+  if (rc != NP_OK || len == 0) /* s may be NULL when len is 0 */
     return rc;
   unsigned char *d = (unsigned char *)out->data + out->len;
   size_t i = 0;
@@ -363,7 +363,7 @@ static int unquote_mode(np_buf *out, const char *str, size_t len,
   /* Every escape shrinks 3 bytes to at most 3 (a U+FFFD): the output is
    * never longer than the input. */
   int rc = np_buf_reserve(out, len);
-  if (rc != NP_OK)
+  if (rc != NP_OK || len == 0) /* s may be NULL when len is 0 */
     return rc;
   unsigned char *d0 = (unsigned char *)out->data + out->len;
   const unsigned char *s = (const unsigned char *)str, *end = s + len;

@@ -388,3 +388,11 @@ TEST(urlencode_failure_leaves_output_unchanged) {
   np_qs_free(&qs_);
   np_error_clear(&err_);
 }
+
+TEST(qsl_null_pointer_with_zero_length_is_empty_input) {
+  np_qs_options o = {1, 1, 1, NULL};
+  ASSERT_OK(np_parse_qsl(&qs_, NULL, 0, &o, NULL));
+  ASSERT_EQ_INT(qs_.count, 0);
+  ASSERT_OK(np_parse_qs(&qs_, NULL, 0, &o, NULL));
+  ASSERT_EQ_INT(qs_.count, 0);
+}

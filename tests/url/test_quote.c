@@ -308,3 +308,11 @@ TEST(unquote_long_literal_runs) {
              "abcdefgh ijklmnop q+");
   ASSERT_BUF(u(np_unquote, LIT("abcdefgh%41bcdefghi%")), "abcdefghAbcdefghi%");
 }
+
+TEST(null_pointer_with_zero_length_is_empty_input) {
+  ASSERT_BUF(q(np_quote, NULL, 0, NULL), "");
+  ASSERT_BUF(q(np_quote_plus, NULL, 0, NULL), "");
+  ASSERT_BUF(u(np_unquote, NULL, 0), "");
+  ASSERT_BUF(u(np_unquote_plus, NULL, 0), "");
+  ASSERT_BUF(u(np_unquote_to_bytes, NULL, 0), "");
+}
