@@ -9,6 +9,7 @@
 #include "netproto/http.h"
 #include "netproto/http_client.h"
 #include "netproto/url.h"
+#include "netproto/cookiejar.h"
 #include "netproto/cookies.h"
 #include "netproto/webbrowser.h"
 
