@@ -49,7 +49,8 @@ cc=$(grep -E '^CMAKE_C_COMPILER:' "$dir/CMakeCache.txt" | cut -d= -f2)
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "compiler: $("$cc" --version | head -1), -O2, Release"
-  echo "command: bash scripts/bench.sh ${args[*]:-}"
+  echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "command: ${NP_BENCH_ONLY:+NP_BENCH_ONLY=$NP_BENCH_ONLY }bash scripts/bench.sh $*"
 } | tee "$out"
 
 run_all() {
