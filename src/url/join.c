@@ -11,8 +11,10 @@
 
 #include <string.h>
 
-/* Segments kept on the stack up to this many; longer paths allocate. */
+/* Segments and path bytes kept on the stack up to these counts; longer
+ * paths allocate. */
 #define JOIN_STACK_SEGS 64
+#define JOIN_STACK_PATH 1024
 
 static size_t count_byte(np_slice s, char c) {
   size_t n = 0;
@@ -75,8 +77,12 @@ static size_t resolve(np_slice *seg, size_t n) {
   return k;
 }
 
-/* Join the resolved segments with '/' into out ("/" when that is empty). */
-static int join_path(np_buf *out, np_slice bpath, np_slice path) {
+/*
+ * Join the resolved segments with '/' into out, which has room for
+ * bpath.len + path.len + 2 bytes (the segments are parts of the two paths
+ * plus at most one trailing "/"); "/" when that is empty.  Sets *len.
+ */
+static int join_path(char *out, size_t *len, np_slice bpath, np_slice path) {
   size_t cap = count_byte(bpath, '/') + count_byte(path, '/') + 3;
   np_slice stack_seg[JOIN_STACK_SEGS], *seg = stack_seg;
   if (cap > JOIN_STACK_SEGS) {
@@ -84,19 +90,20 @@ static int join_path(np_buf *out, np_slice bpath, np_slice path) {
     if (!seg)
       return NP_ENOMEM;
   }
-  size_t n = resolve(seg, gather(bpath, path, seg));
-  int rc = NP_OK;
-  for (size_t i = 0; i < n && rc == NP_OK; i++) {
+  size_t n = resolve(seg, gather(bpath, path, seg)), k = 0;
+  for (size_t i = 0; i < n; i++) {
     if (i)
-      rc = np_buf_putc(out, '/');
-    if (rc == NP_OK)
-      rc = np_buf_append_slice(out, seg[i]);
+      out[k++] = '/';
+    if (seg[i].len)
+      memcpy(out + k, seg[i].ptr, seg[i].len);
+    k += seg[i].len;
   }
-  if (rc == NP_OK && out->len == 0)
-    rc = np_buf_putc(out, '/');
+  if (k == 0)
+    out[k++] = '/';
+  *len = k;
   if (seg != stack_seg)
     np_free(seg);
-  return rc;
+  return NP_OK;
 }
 
 /* Both URLs split; b is the base, r the reference. */
@@ -114,13 +121,17 @@ static int join_parsed(np_buf *out, const np_url *b, const np_url *r,
   if (!r->path.len && !r->params.len)
     return np__url_unsplit(out, r->scheme, netloc, b->path, b->params,
                            r->query.len ? r->query : b->query, r->fragment);
-  np_buf path;
-  np_buf_init(&path, 0);
-  int rc = join_path(&path, b->path, r->path);
+  /* The resolved path on the stack when it is short (the usual case). */
+  char stack_path[JOIN_STACK_PATH], *path = stack_path;
+  size_t room = b->path.len + r->path.len + 2, len;
+  if (room > sizeof stack_path && !(path = np_malloc(room)))
+    return NP_ENOMEM;
+  int rc = join_path(path, &len, b->path, r->path);
   if (rc == NP_OK)
-    rc = np__url_unsplit(out, r->scheme, netloc, np_buf_slice(&path),
+    rc = np__url_unsplit(out, r->scheme, netloc, np_slice_from(path, len),
                          r->params, r->query, r->fragment);
-  np_buf_free(&path);
+  if (path != stack_path)
+    np_free(path);
   return rc;
 }
 

@@ -6,7 +6,7 @@
 #include "test.h"
 
 static const char *join_f(const char *base, const char *ref, unsigned flags) {
-  static char text[512];
+  static char text[8192];
   np_buf b;
   np_buf_init(&b, 0);
   int rc = np_urljoin(&b, base, strlen(base), ref, strlen(ref), flags, NULL);
@@ -168,6 +168,39 @@ TEST(join_long_path_allocates_segments) {
   strcat(base, "/f");
   strcat(want, "/g");
   ASSERT_STR(join(base, "g"), want);
+}
+
+TEST(join_long_path_bytes_allocate) {
+  /* A resolved path longer than the stack buffer. */
+  static char base[3000], ref[1600], want[4700];
+  memset(ref, 'r', 1500);
+  ref[1500] = 0;
+  strcpy(base, "http://h/");
+  memset(base + 9, 'b', 2000);
+  base[2009] = 0;
+  strcat(base, "/f");
+  strcpy(want, base);
+  want[strlen(want) - 1] = 0; /* drop the file name "f" */
+  strcat(want, ref);
+  ASSERT_STR(join(base, ref), want);
+}
+
+static unsigned long allocs;
+static void *count_malloc(size_t n) { allocs++; return malloc(n); }
+static void *count_realloc(void *p, size_t n) { allocs++; return realloc(p, n); }
+
+TEST(join_common_case_does_not_allocate) {
+  np_buf b;
+  np_buf_init(&b, 0);
+  ASSERT_OK(np_buf_reserve(&b, 256));
+  allocs = 0;
+  np_set_allocator(count_malloc, count_realloc, free);
+  int rc = np_urljoin(&b, RFC_BASE, strlen(RFC_BASE), "../g/./h", 8, 0, NULL);
+  np_set_allocator(NULL, NULL, NULL);
+  ASSERT_OK(rc);
+  ASSERT_EQ_MEM(b.data, b.len, "http://a/b/g/h");
+  ASSERT_EQ_INT(allocs, 0);
+  np_buf_free(&b);
 }
 
 /* ---- urldefrag ------------------------------------------------------------ */
