@@ -1,0 +1,357 @@
+/*
+ * bench_http_client - http.client (http_client.h) against curl and CPython
+ * on loopback, with nginx serving (started here, 1 worker, sendfile on).
+ *
+ * 1. Sequential keep-alive GETs of a small file (13 bytes), requests per
+ *    second: netproto (one np_http_conn, request + getresponse + read_all
+ *    per GET), curl fetching the same URL N times in one process (URL
+ *    globbing, one connection), CPython's http.client (one HTTPConnection,
+ *    bench/http_client_cpython.py).
+ * 2. Download of a 1 GiB file: netproto reading into a 1 MiB buffer
+ *    against `curl -o /dev/null`, GB/s and peak RSS of each process (each
+ *    runs as its own program: this one re-executes itself for netproto).
+ *
+ * Usage: bench_http_client [--runs K] [--quick] [--requests N]
+ *        [--no-python]
+ * Needs nginx, curl and python3 (scripts/deps.txt); a missing peer prints
+ * n/a.
+ */
+/* wait4() (per-child peak RSS) is BSD/Linux, outside POSIX. */
+#define _DEFAULT_SOURCE
+#include "harness.h"
+#include "netproto/http_client.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef NPB_SOURCE_DIR
+#define NPB_SOURCE_DIR "."
+#endif
+
+#define BIG_SIZE ((off_t)1 << 30)
+
+/* ---- nginx ---------------------------------------------------------- */
+
+static char dir[] = "/tmp/npb_http_client_XXXXXX";
+static pid_t nginx_pid = -1;
+static int port;
+
+static int free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static void write_file(const char *name, const char *text) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/www/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (f) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
+static int start_nginx(void) {
+  if (!mkdtemp(dir))
+    return -1;
+  chmod(dir, 0755); /* nginx's workers run as another user when root */
+  char path[512];
+  snprintf(path, sizeof path, "%s/www", dir);
+  mkdir(path, 0755);
+  write_file("small", "hello, world\n");
+  snprintf(path, sizeof path, "%s/www/big", dir);
+  int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+  if (fd < 0 || ftruncate(fd, BIG_SIZE) != 0) /* sparse: no disk needed */
+    return -1;
+  close(fd);
+  port = free_port();
+  snprintf(path, sizeof path, "%s/nginx.conf", dir);
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  fprintf(f,
+          "daemon off; worker_processes 1; pid %s/nginx.pid;\n"
+          "error_log %s/error.log;\n"
+          "events { worker_connections 64; }\n"
+          "http { access_log off; sendfile on; tcp_nopush on;\n"
+          "  keepalive_requests 10000000; keepalive_timeout 60;\n"
+          "  client_body_temp_path %s/b; proxy_temp_path %s/p;\n"
+          "  fastcgi_temp_path %s/f; uwsgi_temp_path %s/u; scgi_temp_path %s/s;\n"
+          "  server { listen 127.0.0.1:%d; root %s/www; } }\n",
+          dir, dir, dir, dir, dir, dir, dir, port, dir);
+  fclose(f);
+  nginx_pid = fork();
+  if (nginx_pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 2);
+    execlp("nginx", "nginx", "-c", path, "-p", dir, (char *)NULL);
+    _exit(127);
+  }
+  for (int i = 0; i < 200; i++) { /* up to 10 s */
+    np_http_conn *c;
+    if (np_http_conn_new(&c, "127.0.0.1", port, NULL, NULL) == NP_OK) {
+      int ok = np_http_conn_connect(c, NULL) == NP_OK;
+      np_http_conn_free(c);
+      if (ok)
+        return 0;
+    }
+    struct timespec ts = {0, 50000000L};
+    nanosleep(&ts, NULL);
+  }
+  return -1;
+}
+
+static void stop_nginx(void) {
+  if (nginx_pid > 0) {
+    kill(nginx_pid, SIGTERM);
+    waitpid(nginx_pid, NULL, 0);
+  }
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0)
+    fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* ---- running peers as programs ------------------------------------------ */
+
+/* Run argv with stdout to /dev/null; wall time in ns and the child's peak
+ * RSS (KiB, from wait4).  Returns 0 when it exited with status 0. */
+static int run_timed(char *const argv[], double *ns, long *rss_kib) {
+  uint64_t t0 = npb_now_ns();
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  int st;
+  struct rusage ru;
+  if (wait4(pid, &st, 0, &ru) != pid)
+    return -1;
+  *ns = (double)(npb_now_ns() - t0);
+  *rss_kib = ru.ru_maxrss;
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* ---- netproto's side ----------------------------------------------------- */
+
+static int keepalive_gets(long n) {
+  np_http_conn *c;
+  np_error err = NP_ERROR_INIT;
+  if (np_http_conn_new(&c, "127.0.0.1", port, NULL, &err))
+    return -1;
+  np_buf body;
+  np_buf_init(&body, 0);
+  for (long i = 0; i < n; i++) {
+    np_http_resp *r;
+    np_buf_reset(&body);
+    if (np_http_conn_request(c, "GET", "/small", NULL, 0, NULL, 0, &err) ||
+        np_http_conn_getresponse(c, &r, &err) ||
+        np_http_resp_read_all(r, &body, &err) || body.len != 13) {
+      fprintf(stderr, "netproto GET %ld: %s\n", i, err.message);
+      return -1;
+    }
+  }
+  np_buf_free(&body);
+  np_http_conn_free(c);
+  return 0;
+}
+
+/* The child program for the download: GET /big into a 1 MiB buffer. */
+static int download(int p) {
+  np_http_conn *c;
+  np_error err = NP_ERROR_INIT;
+  np_http_resp *r;
+  if (np_http_conn_new(&c, "127.0.0.1", p, NULL, &err) ||
+      np_http_conn_request(c, "GET", "/big", NULL, 0, NULL, 0, &err) ||
+      np_http_conn_getresponse(c, &r, &err)) {
+    fprintf(stderr, "download: %s\n", err.message);
+    return 1;
+  }
+  static char buf[1 << 20];
+  long long total = 0;
+  for (;;) {
+    size_t got;
+    if (np_http_resp_read(r, buf, sizeof buf, &got, &err)) {
+      fprintf(stderr, "download: %s\n", err.message);
+      return 1;
+    }
+    if (got == 0)
+      break;
+    total += (long long)got;
+  }
+  np_http_conn_free(c);
+  return total == (long long)BIG_SIZE ? 0 : 1;
+}
+
+static int has_program(const char *name) {
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
+  return system(cmd) == 0;
+}
+
+static double median(double *v, int n) {
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+      double t = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = t;
+    }
+  return v[n / 2];
+}
+
+static double best(const double *v, int n) {
+  double b = v[0];
+  for (int i = 1; i < n; i++)
+    b = v[i] < b ? v[i] : b;
+  return b;
+}
+
+/* ---- 1: keep-alive GETs ------------------------------------------------ */
+
+static void bench_keepalive(long n, int runs, int python, const char *self) {
+  double np_ns[16], curl_ns[16], py_ns[16];
+  int have_curl = has_program("curl"), ok_np = 1, ok_curl = have_curl;
+  char url[128], nstr[32], pstr[16];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/small?[1-%ld]", port, n);
+  snprintf(nstr, sizeof nstr, "%ld", n);
+  snprintf(pstr, sizeof pstr, "%d", port);
+  char script[1024];
+  snprintf(script, sizeof script, "%s/bench/http_client_cpython.py",
+           NPB_SOURCE_DIR);
+  np_buf out;
+  np_buf_init(&out, 1 << 16);
+  double py_rps = -1;
+  if (python) {
+    char *pargv[] = {"python3", script, pstr, nstr, NULL};
+    int st;
+    if (npb_run_capture(pargv, &out, 600, &st) == NP_OK)
+      npb_report_get(out.data, "rps", &py_rps, 1);
+  }
+  np_buf_free(&out);
+  for (int r = 0; r < runs; r++) {
+    long rss;
+    uint64_t t0 = npb_now_ns();
+    ok_np &= keepalive_gets(n) == 0;
+    np_ns[r] = (double)(npb_now_ns() - t0) / (double)n;
+    char *cargv[] = {"curl", "-s", "--fail", url, NULL};
+    if (have_curl) {
+      ok_curl &= run_timed(cargv, &curl_ns[r], &rss) == 0;
+      curl_ns[r] /= (double)n;
+    }
+    py_ns[r] = py_rps > 0 ? 1e9 / py_rps : -1;
+  }
+  (void)self;
+  char title[160];
+  snprintf(title, sizeof title,
+           "sequential keep-alive GETs of 13 bytes from nginx, %ld per run", n);
+  npb_table_begin(title, NPB_NS);
+  char note[64];
+  snprintf(note, sizeof note, "%.0f req/s", 1e9 / median(np_ns, runs));
+  npb_table_row("netproto", ok_np ? median(np_ns, runs) : -1, best(np_ns, runs),
+                note);
+  double cm = ok_curl ? median(curl_ns, runs) : -1;
+  snprintf(note, sizeof note, "%.0f req/s", cm > 0 ? 1e9 / cm : 0);
+  npb_table_row("curl (one process, URL glob)", cm,
+                ok_curl ? best(curl_ns, runs) : -1, cm > 0 ? note : "");
+  snprintf(note, sizeof note, "%.0f req/s", py_rps);
+  npb_table_row("CPython http.client", py_ns[0], py_ns[0],
+                py_rps > 0 ? note : "");
+  npb_table_end();
+}
+
+/* ---- 2: 1 GiB download --------------------------------------------------- */
+
+static void bench_download(int runs, const char *self) {
+  double np_ns[16], curl_ns[16];
+  long np_rss = 0, curl_rss = 0, rss;
+  int have_curl = has_program("curl"), ok_np = 1, ok_curl = have_curl;
+  char pstr[16], url[128];
+  snprintf(pstr, sizeof pstr, "%d", port);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/big", port);
+  for (int r = 0; r < runs; r++) {
+    char *nargv[] = {(char *)self, "--child-download", pstr, NULL};
+    ok_np &= run_timed(nargv, &np_ns[r], &rss) == 0;
+    np_rss = rss > np_rss ? rss : np_rss;
+    if (have_curl) {
+      char *cargv[] = {"curl", "-s", "--fail", "-o", "/dev/null", url, NULL};
+      ok_curl &= run_timed(cargv, &curl_ns[r], &rss) == 0;
+      curl_rss = rss > curl_rss ? rss : curl_rss;
+    }
+  }
+  npb_table_begin("download of 1 GiB from nginx (whole program, peak RSS)",
+                  NPB_MBPS);
+  char note[64];
+  double m = median(np_ns, runs);
+  snprintf(note, sizeof note, "%.2f GB/s, peak RSS %ld KiB",
+           (double)BIG_SIZE / m, np_rss);
+  npb_table_row("netproto", ok_np ? npb_mbps(m, (double)BIG_SIZE) : -1,
+                ok_np ? npb_mbps(best(np_ns, runs), (double)BIG_SIZE) : -1, note);
+  double cm = ok_curl ? median(curl_ns, runs) : -1;
+  snprintf(note, sizeof note, "%.2f GB/s, peak RSS %ld KiB",
+           cm > 0 ? (double)BIG_SIZE / cm : 0, curl_rss);
+  npb_table_row("curl -o /dev/null", cm > 0 ? npb_mbps(cm, (double)BIG_SIZE) : -1,
+                cm > 0 ? npb_mbps(best(curl_ns, runs), (double)BIG_SIZE) : -1,
+                cm > 0 ? note : "");
+  npb_table_end();
+}
+
+int main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "--child-download"))
+    return download(atoi(argv[2]));
+  int runs = 5, python = 1;
+  long n = 20000;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--quick")) {
+      runs = 3;
+      n = 2000;
+    } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
+      runs = atoi(argv[++i]);
+    } else if (!strcmp(argv[i], "--requests") && i + 1 < argc) {
+      n = atol(argv[++i]);
+    } else if (!strcmp(argv[i], "--no-python")) {
+      python = 0;
+    }
+  }
+  if (runs < 1)
+    runs = 1;
+  if (runs > 16)
+    runs = 16;
+  npb_print_machine();
+  if (!has_program("nginx") || start_nginx() != 0) {
+    printf("nginx could not be started: nothing measured\n");
+    stop_nginx();
+    return 0;
+  }
+  char self[4096];
+  ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+  self[sl > 0 ? sl : 0] = '\0';
+  bench_keepalive(n, runs, python, self);
+  bench_download(runs, self);
+  stop_nginx();
+  return 0;
+}
