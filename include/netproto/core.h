@@ -111,6 +111,16 @@ typedef enum np_status {
   NP_ECOOKIE_ATTR = -302,     /* CookieError: not a morsel attribute */
   NP_ECOOKIE_LOAD = -310,     /* LoadError: malformed cookies file */
 
+  /* ftp (ftplib): -400 .. -499; np_error.value carries the reply code and
+   * np_error.message the reply text */
+  NP_EFTP_REPLY = -400,   /* error_reply: an unexpected reply (1xx-3xx) */
+  NP_EFTP_TEMP = -401,    /* error_temp: a 4xx reply */
+  NP_EFTP_PERM = -402,    /* error_perm: a 5xx reply */
+  NP_EFTP_PROTO = -403,   /* error_proto: a reply that is not 1xx-5xx or
+                             does not parse (PASV, EPSV...) */
+  NP_EFTP_LINE_TOO_LONG = -404, /* a reply or listing line over max_line */
+  NP_EFTP_NEWLINE = -405, /* CR or LF inside a command argument */
+
   /* later modules take the next hundreds: cookies -300, ftp -400,
    * request -500, server -600, gateway -700, browser -800 */
   /* webbrowser: -800 .. -899 */

@@ -67,6 +67,13 @@ static const struct {
     {NP_EHTTP_TUNNEL, "NP_EHTTP_TUNNEL", "tunnel connection failed"},
     {NP_ETLS, "NP_ETLS", "TLS error"},
     {NP_ETLS_VERIFY, "NP_ETLS_VERIFY", "certificate verify failed"},
+    /* ftp */
+    {NP_EFTP_REPLY, "NP_EFTP_REPLY", "unexpected FTP reply (error_reply)"},
+    {NP_EFTP_TEMP, "NP_EFTP_TEMP", "FTP temporary error, 4xx (error_temp)"},
+    {NP_EFTP_PERM, "NP_EFTP_PERM", "FTP permanent error, 5xx (error_perm)"},
+    {NP_EFTP_PROTO, "NP_EFTP_PROTO", "FTP reply does not follow the protocol (error_proto)"},
+    {NP_EFTP_LINE_TOO_LONG, "NP_EFTP_LINE_TOO_LONG", "FTP line longer than the limit"},
+    {NP_EFTP_NEWLINE, "NP_EFTP_NEWLINE", "an illegal newline character should not be contained"},
     /* webbrowser */
     {NP_EBROWSER_NOTFOUND, "NP_EBROWSER_NOTFOUND", "could not locate runnable browser"},
     {NP_EBROWSER_FAILED, "NP_EBROWSER_FAILED", "no browser could open the URL"},
