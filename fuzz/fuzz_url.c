@@ -13,6 +13,8 @@
  * urljoin gets the data cut in two at its first NUL, or, when it has none,
  * at (first byte) modulo its length.
  *
+ * np_urldefrag is run too (errors, and no fragment without a '#').
+ *
  * Properties (a violation is __builtin_trap()):
  *  - every call returns NP_OK or one of the errors its header documents;
  *  - a split's six components are present, each non-empty slice lies in the
@@ -239,6 +241,19 @@ static void check_join(const char *in, size_t len, unsigned sel,
   np_buf_free(&out);
 }
 
+/* urldefrag: the fragment it returns is the one urlparse finds. */
+static void check_defrag(const char *in, size_t len, bool props) {
+  np_buf url, frag;
+  np_buf_init(&url, 0);
+  np_buf_init(&frag, 0);
+  int rc = np_urldefrag(&url, &frag, in, len, NULL);
+  CHECK(split_error_ok(rc));
+  if (rc == NP_OK && props && memchr(in, '#', len) == NULL)
+    CHECK(frag.len == 0);
+  np_buf_free(&url);
+  np_buf_free(&frag);
+}
+
 /* ---- quote / unquote ----------------------------------------------- */
 
 static bool quoted_byte_ok(unsigned char c, const char *safe) {
@@ -401,6 +416,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   check_roundtrip(np_urlsplit, np_urlunsplit, in, len, ds, flags, props);
   check_roundtrip(np_urlparse, np_urlunparse, in, len, ds, flags, props);
   check_join(in, len, sel, flags);
+  check_defrag(in, len, props);
   check_quote(in, len, props);
   check_unquote(in, len, props);
   check_qs(in, len, sel, props);
