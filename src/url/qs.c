@@ -165,6 +165,8 @@ static void py_repr(char *dst, size_t cap, const char *str, size_t len) {
 /* The next occurrence of sep (seplen >= 1) in s[0..len), or NULL. */
 static const char *find_sep(const char *s, size_t len, const char *sep,
                             size_t seplen) {
+  if (seplen == 1) /* the common case: '&' */
+    return memchr(s, sep[0], len);
   while (len >= seplen) {
     const char *p = memchr(s, sep[0], len - seplen + 1);
     if (!p)
@@ -313,10 +315,35 @@ static uint64_t name_hash(np_slice s) {
  * appearance: a hash table gives each pair its group (names in order of
  * first appearance), then a stable counting sort by group.
  */
+/*
+ * The same grouping for a few pairs, in place and without allocating:
+ * each pair moves back to just after the last earlier pair of its name.
+ */
+static void qs_group_small(np_qs *qs) {
+  for (size_t k = 1; k < qs->count; k++) {
+    np_qs_pair p = qs->pairs[k];
+    size_t m = k;
+    while (m > 0 && !np_slice_eq(qs->pairs[m - 1].name, p.name))
+      m--;
+    if (m == 0 || m == k)
+      continue; /* a new name, or already next to its group */
+    memmove(qs->pairs + m + 1, qs->pairs + m, (k - m) * sizeof p);
+    qs->pairs[m] = p;
+  }
+}
+
+/* Up to this many pairs, qs_group_small's quadratic scan is cheaper than
+ * the hash table's allocations. */
+#define QS_GROUP_SMALL 16
+
 static int qs_group(np_qs *qs) {
   size_t n = qs->count, tsize = 16;
   if (n < 2)
     return NP_OK;
+  if (n <= QS_GROUP_SMALL) {
+    qs_group_small(qs);
+    return NP_OK;
+  }
   while (tsize < 2 * n)
     tsize *= 2;
   /* gid[n], first[n] (group -> first pair), start[n + 1], table[tsize] */

@@ -396,3 +396,26 @@ TEST(qsl_null_pointer_with_zero_length_is_empty_input) {
   ASSERT_OK(np_parse_qs(&qs_, NULL, 0, &o, NULL));
   ASSERT_EQ_INT(qs_.count, 0);
 }
+
+TEST(qs_grouping_same_on_both_sides_of_the_small_path) {
+  /* 16 pairs take the in-place path, 17 the hash table: same order */
+  for (int n = 15; n <= 18; n++) {
+    np_buf in;
+    np_buf_init(&in, 0);
+    for (int i = 0; i < n; i++)
+      ASSERT_OK(np_buf_printf(&in, "%s%c=%d", i ? "&" : "", "cab"[i % 3], i));
+    ASSERT_OK(parse(1, in.data, in.len, 0, 0, 0, NULL));
+    ASSERT_EQ_INT(qs_.count, n);
+    size_t at = 0;
+    for (int g = 0; g < 3; g++) {
+      for (int i = g; i < n; i += 3, at++) {
+        char v[16];
+        snprintf(v, sizeof v, "%d", i);
+        ASSERT(qs_.pairs[at].name.len == 1 &&
+               qs_.pairs[at].name.ptr[0] == "cab"[g]);
+        ASSERT_EQ_SLICE(qs_.pairs[at].value, v);
+      }
+    }
+    np_buf_free(&in);
+  }
+}
