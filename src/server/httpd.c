@@ -30,6 +30,9 @@
 #define NP__HTTPD_SCRATCH 65536
 #define NP__HTTPD_SWEEP_MS 250
 #define NP__HTTPD_ACCEPT_BATCH 64
+/* One sendfile call at most: a large file goes out in turns, so one
+ * connection's download does not hold the loop (nginx: sendfile_max_chunk). */
+#define NP__SENDFILE_CHUNK ((size_t)256 << 10)
 
 static void np__conn_on_io(np__loop *l, int fd, unsigned ev, void *data);
 
@@ -107,12 +110,14 @@ static int np__conn_push(np__hconn *c) {
   }
   while (c->file_fd >= 0 && c->file_left > 0) {
     off_t off = (off_t)c->file_off;
-    size_t chunk = c->file_left > ((size_t)1 << 30) ? ((size_t)1 << 30)
-                                                    : (size_t)c->file_left;
+    size_t chunk = c->file_left > NP__SENDFILE_CHUNK ? NP__SENDFILE_CHUNK
+                                                     : (size_t)c->file_left;
     ssize_t n = sendfile(c->fd, c->file_fd, &off, chunk);
     if (n > 0) {
       c->file_off += (uint64_t)n;
       c->file_left -= (uint64_t)n;
+      if (c->file_left > 0)
+        return 0; /* let the other connections have a turn */
       continue;
     }
     if (n < 0 && errno == EINTR)

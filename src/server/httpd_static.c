@@ -17,6 +17,7 @@
 #include "server/httpd_internal.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -209,6 +210,8 @@ typedef struct np__sys_type {
   size_t seq;       /* reading order */
 } np__sys_type;
 
+static void np__fcache_free(void *p);
+
 struct np_httpd_static {
   np_httpd_static_options o;
   np__sys_type *sys;   /* from mime.types files: sorted, one per ext */
@@ -219,6 +222,8 @@ struct np_httpd_static {
   np__user_type *types;
   size_t ntypes;
   int no_openat2;    /* the kernel lacks it: check real paths instead */
+  pthread_key_t cache_key; /* each worker thread's small-file cache */
+  int has_key;
 };
 
 void np_httpd_static_options_init(np_httpd_static_options *o) {
@@ -378,6 +383,7 @@ int np_httpd_static_new(const np_httpd_static_options *o,
     np_httpd_static_free(st);
     return np_error_set(err, NP_ENOMEM, "static handler");
   }
+  st->has_key = pthread_key_create(&st->cache_key, np__fcache_free) == 0;
   if (o->system_mime_types && np__load_system_types(st) != NP_OK) {
     np_httpd_static_free(st);
     return np_error_set(err, NP_ENOMEM, "mime types");
@@ -404,6 +410,10 @@ int np_httpd_static_new(const np_httpd_static_options *o,
 void np_httpd_static_free(np_httpd_static *st) {
   if (!st)
     return;
+  if (st->has_key) { /* worker threads freed theirs when they ended */
+    np__fcache_free(pthread_getspecific(st->cache_key));
+    pthread_key_delete(st->cache_key);
+  }
   if (st->dirfd >= 0)
     close(st->dirfd);
   for (size_t i = 0; i < st->ntypes; i++) {
@@ -732,6 +742,111 @@ static bool np__if_range_ok(np_httpd_req *r, const char *etag,
   return np__parse_imf(ir, &t) && t == mtime;
 }
 
+/* ---- the small-file cache ----
+ *
+ * Each worker thread keeps the bytes of up to NP__FCACHE_SLOTS small files
+ * it served (direct-mapped by path).  A hit costs one fstatat instead of
+ * open + fstat + read + close, and is only a hit when the path still leads
+ * to the same inode with the same size, mtime and ctime: a changed file,
+ * or a symlink re-pointed elsewhere, misses and takes the checked open.
+ */
+#define NP__FCACHE_SLOTS 64
+
+typedef struct np__fentry {
+  char *path; /* relative path; NULL: empty slot */
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  struct timespec mtim, ctim;
+  char *data;
+} np__fentry;
+
+typedef struct np__fcache {
+  np__fentry e[NP__FCACHE_SLOTS];
+} np__fcache;
+
+static void np__fentry_clear(np__fentry *e) {
+  np_free(e->path);
+  np_free(e->data);
+  memset(e, 0, sizeof *e);
+}
+
+static void np__fcache_free(void *p) {
+  np__fcache *c = p;
+  if (!c)
+    return;
+  for (size_t i = 0; i < NP__FCACHE_SLOTS; i++)
+    np__fentry_clear(&c->e[i]);
+  np_free(c);
+}
+
+static np__fentry *np__fcache_slot(const np_httpd_static *st,
+                                   const char *path, int create) {
+  if (!st->has_key)
+    return NULL;
+  np__fcache *c = pthread_getspecific(st->cache_key);
+  if (!c && create) {
+    c = np_malloc(sizeof *c);
+    if (!c)
+      return NULL;
+    memset(c, 0, sizeof *c);
+    if (pthread_setspecific(st->cache_key, c) != 0) {
+      np_free(c);
+      return NULL;
+    }
+  }
+  if (!c)
+    return NULL;
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+    h = (h ^ *p) * 16777619u;
+  return &c->e[h % NP__FCACHE_SLOTS];
+}
+
+static bool np__same_file(const np__fentry *e, const struct stat *sb) {
+  return e->dev == sb->st_dev && e->ino == sb->st_ino &&
+         e->size == sb->st_size && e->mtim.tv_sec == sb->st_mtim.tv_sec &&
+         e->mtim.tv_nsec == sb->st_mtim.tv_nsec &&
+         e->ctim.tv_sec == sb->st_ctim.tv_sec &&
+         e->ctim.tv_nsec == sb->st_ctim.tv_nsec;
+}
+
+/* The cached bytes of path if it is still the same file (*sb filled). */
+static const char *np__fcache_get(const np_httpd_static *st, const char *path,
+                                  struct stat *sb) {
+  np__fentry *e = np__fcache_slot(st, path, 0);
+  if (!e || !e->path || strcmp(e->path, path) != 0)
+    return NULL;
+  if (fstatat(st->dirfd, path, sb, 0) != 0 || !S_ISREG(sb->st_mode) ||
+      !np__same_file(e, sb)) {
+    np__fentry_clear(e);
+    return NULL;
+  }
+  return e->data;
+}
+
+static void np__fcache_put(const np_httpd_static *st, const char *path,
+                           const struct stat *sb, const char *data) {
+  np__fentry *e = np__fcache_slot(st, path, 1);
+  if (!e)
+    return;
+  np__fentry_clear(e);
+  size_t pl = strlen(path) + 1, n = (size_t)sb->st_size;
+  e->path = np_malloc(pl);
+  e->data = np_malloc(n ? n : 1);
+  if (!e->path || !e->data) {
+    np__fentry_clear(e);
+    return;
+  }
+  memcpy(e->path, path, pl);
+  memcpy(e->data, data, n);
+  e->dev = sb->st_dev;
+  e->ino = sb->st_ino;
+  e->size = sb->st_size;
+  e->mtim = sb->st_mtim;
+  e->ctim = sb->st_ctim;
+}
+
 /* ---- responses ---- */
 
 static int np__not_found(np_httpd_req *r) {
@@ -943,15 +1058,18 @@ static int np__file_head(np_httpd_req *r, int status, const char *type,
   return rc;
 }
 
-/* The body: small files inline (one send with the head), large ones by
- * sendfile.  Takes fd. */
-static int np__file_body(np_httpd_req *r, int fd, uint64_t off, uint64_t len) {
-  if (len > NP__INLINE_FILE)
+/* The body: small files inline (one send with the head, and kept in the
+ * cache), large ones by sendfile.  Takes fd. */
+static int np__file_body(np_httpd_req *r, const np_httpd_static *st, int fd,
+                         const struct stat *sb, const char *rel, uint64_t off,
+                         uint64_t len) {
+  uint64_t size = (uint64_t)sb->st_size;
+  if (size > NP__INLINE_FILE)
     return np_httpd_send_file(r, fd, off, len);
   char buf[NP__INLINE_FILE];
   size_t got = 0;
-  while (got < len) {
-    ssize_t n = pread(fd, buf + got, (size_t)len - got, (off_t)(off + got));
+  while (got < size) {
+    ssize_t n = pread(fd, buf + got, (size_t)size - got, (off_t)got);
     if (n <= 0) {
       if (n < 0 && errno == EINTR)
         continue;
@@ -961,11 +1079,14 @@ static int np__file_body(np_httpd_req *r, int fd, uint64_t off, uint64_t len) {
     got += (size_t)n;
   }
   close(fd);
-  return np_httpd_write(r, buf, got);
+  np__fcache_put(st, rel, sb, buf);
+  return np_httpd_write(r, buf + off, (size_t)len);
 }
 
+/* Answer with a file: fd open on it, or fd < 0 and its cached bytes. */
 static int np__serve_file(np_httpd_req *r, const np_httpd_static *st, int fd,
-                          const struct stat *sb, const char *rel, bool head) {
+                          const char *cached, const struct stat *sb,
+                          const char *rel, bool head) {
   const char *type = np_httpd_static_guess_type(st, rel, strlen(rel));
   char etag[48] = "";
   if (st->o.etags)
@@ -977,7 +1098,8 @@ static int np__serve_file(np_httpd_req *r, const np_httpd_static *st, int fd,
   int64_t since;
   if ((st->o.etags && inm.ptr && np__etag_listed(inm, etag)) ||
       (!inm.ptr && ims.ptr && np__parse_imf(ims, &since) && mtime <= since)) {
-    close(fd);
+    if (fd >= 0)
+      close(fd);
     return np__send_304(r, etag);
   }
   uint64_t start = 0, len = size;
@@ -986,7 +1108,8 @@ static int np__serve_file(np_httpd_req *r, const np_httpd_static *st, int fd,
   if (st->o.ranges && range.ptr && np__if_range_ok(r, etag, mtime))
     kind = np__parse_range(range, size, &start, &len);
   if (kind == NP__RANGE_UNSAT) {
-    close(fd);
+    if (fd >= 0)
+      close(fd);
     return np__send_416(r, size);
   }
   char cr[80];
@@ -996,10 +1119,13 @@ static int np__serve_file(np_httpd_req *r, const np_httpd_static *st, int fd,
   int rc = np__file_head(r, kind == NP__RANGE_OK ? 206 : 200, type, len,
                          mtime, etag, kind == NP__RANGE_OK ? cr : NULL);
   if (rc != NP_OK || head || len == 0) {
-    close(fd);
+    if (fd >= 0)
+      close(fd);
     return rc;
   }
-  return np__file_body(r, fd, start, len);
+  if (cached)
+    return np_httpd_write(r, cached + start, (size_t)len);
+  return np__file_body(r, st, fd, sb, rel, start, len);
 }
 
 /* send_head + copyfile: what GET and HEAD share. */
@@ -1008,8 +1134,19 @@ static int np__serve(np_httpd_req *r, np_httpd_static *st, bool head) {
   np_buf_init(&rel, PATH_MAX);
   bool trailing;
   int fd = -1, rc;
-  if (np__translate(np_httpd_path(r), &rel, &trailing) != NP_OK ||
-      (fd = np__open_beneath(st, rel.data ? rel.data : "")) < 0) {
+  if (np__translate(np_httpd_path(r), &rel, &trailing) != NP_OK) {
+    np_buf_free(&rel);
+    return np__not_found(r);
+  }
+  struct stat csb;
+  const char *cached;
+  if (!trailing && rel.len > 0 &&
+      (cached = np__fcache_get(st, rel.data, &csb)) != NULL) {
+    rc = np__serve_file(r, st, -1, cached, &csb, rel.data, head);
+    np_buf_free(&rel);
+    return rc;
+  }
+  if ((fd = np__open_beneath(st, rel.data ? rel.data : "")) < 0) {
     np_buf_free(&rel);
     return np__not_found(r);
   }
@@ -1035,7 +1172,7 @@ static int np__serve(np_httpd_req *r, np_httpd_static *st, bool head) {
       struct stat isb;
       if (ifd >= 0 && fstat(ifd, &isb) == 0 && S_ISREG(isb.st_mode)) {
         close(fd);
-        rc = np__serve_file(r, st, ifd, &isb, rel.data, head);
+        rc = np__serve_file(r, st, ifd, NULL, &isb, rel.data, head);
         np_buf_free(&rel);
         return rc;
       }
@@ -1054,7 +1191,7 @@ static int np__serve(np_httpd_req *r, np_httpd_static *st, bool head) {
     np_buf_free(&rel);
     return np__not_found(r);
   }
-  rc = np__serve_file(r, st, fd, &sb, rel.data, head);
+  rc = np__serve_file(r, st, fd, NULL, &sb, rel.data, head);
   np_buf_free(&rel);
   return rc;
 }

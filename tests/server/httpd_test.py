@@ -270,6 +270,24 @@ try:
     st, _, body = get(port, "/inside-link.txt")
     check("a symlink that stays inside is served", st == 200 and body == b"hello world!\n")
 
+    # --- the small-file cache never serves stale or escaped bytes
+    victim = os.path.join(root, "victim.txt")
+    with open(victim, "wb") as f:
+        f.write(b"AAAA")
+    for _ in range(4):  # served by whichever worker: warm every cache
+        get(port, "/victim.txt")
+    with open(victim, "r+b") as f:  # same size, same second
+        f.write(b"BBBB")
+    check("a file rewritten in place is served fresh (cache checks ctime)",
+          all(get(port, "/victim.txt")[2] == b"BBBB" for _ in range(4)))
+    os.unlink(victim)
+    os.symlink(os.path.join(outside, "secret.txt"), victim)
+    outs = [get(port, "/victim.txt") for _ in range(4)]
+    check("a cached file replaced by a symlink out of the root is refused",
+          all(o[0] == 404 and b"SECRET" not in o[2] for o in outs), [o[0] for o in outs])
+    os.unlink(victim)
+    check("a cached file that was removed is 404", get(port, "/victim.txt")[0] == 404)
+
     # --- slowloris: 300 connections trickling a head; normal clients still served
     slow = []
     for i in range(300):
