@@ -29,10 +29,17 @@
  *
  * Ownership: np_http_conn_new() makes a connection, np_http_conn_free()
  * releases it.  A response is owned by its connection: it stays valid until
- * the next np_http_conn_getresponse(), np_http_conn_close() or _free();
- * header slices point into the connection's buffer and are valid as long
- * as the response.  Option strings are copied.  Objects are not shared
- * between threads.
+ * the next request on the connection (which may reconnect and reuse the
+ * buffer), np_http_conn_getresponse() or np_http_conn_free(); header slices
+ * point into the connection's buffer and are valid as long as the response.
+ * The host and source_host strings are copied; the TLS option strings are
+ * read once, by np_http_conn_new(), and the trace stream must outlive the
+ * connection.  Objects are not shared between threads.
+ *
+ * Limits: the response head is bounded by limits.max_header_bytes, the
+ * connection's buffer by that plus two 64 KiB reads; bodies are only
+ * buffered by np_http_resp_read_all(), up to the np_buf's max.  Name
+ * resolution (getaddrinfo) is not bounded by timeout_ms.
  */
 #ifndef NETPROTO_HTTP_CLIENT_H
 #define NETPROTO_HTTP_CLIENT_H
