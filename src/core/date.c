@@ -351,8 +351,39 @@ bool np__http2time(const char *s, size_t n, int64_t *t) {
   return loose_date(s, n, &d) && str2time(&d, t);
 }
 
+/* asctime-date = day-name SP month SP ( 2DIGIT / ( SP DIGIT ) ) SP
+ * time-of-day SP year, e.g. "Sun Nov  6 08:49:37 1994" (RFC 9110 5.6.7). */
+static bool asctime_date(const char *s, size_t n, int64_t *t) {
+  static const char shape[] = "Aaa Aaa dd 00:00:00 0000";
+  if (n != 24)
+    return false;
+  static const char wd[] = "SunMonTueWedThuFriSat";
+  bool day_ok = false;
+  for (int i = 0; i < 7; i++)
+    day_ok |= memcmp(s, wd + 3 * i, 3) == 0;
+  int mon = 0;
+  for (int i = 0; i < 12; i++)
+    if (memcmp(s + 4, np_months[i], 3) == 0)
+      mon = i + 1;
+  if (!day_ok || !mon)
+    return false;
+  for (size_t i = 3; i < 24; i++) {
+    char k = shape[i], c = s[i];
+    if (k == '0' && !is_digit((unsigned char)c))
+      return false;
+    if ((k == ' ' || k == ':') && c != k)
+      return false;
+  }
+  if (!(s[8] == ' ' || is_digit((unsigned char)s[8])) ||
+      !is_digit((unsigned char)s[9]))
+    return false;
+  int64_t day = s[8] == ' ' ? s[9] - '0' : num(s + 8, 2, 99);
+  return timegm_checked(num(s + 20, 4, 9999), mon, day, num(s + 11, 2, 99),
+                        num(s + 14, 2, 99), num(s + 17, 2, 99), t);
+}
+
 bool np__http_date_parse(const char *s, size_t n, int64_t *t) {
-  return np__http2time(s, n, t);
+  return np__http2time(s, n, t) || asctime_date(s, n, t);
 }
 
 /*

@@ -1,5 +1,6 @@
 /* http.cookiejar: unit tests (jar_test.py compares with CPython). */
 #include "netproto/cookiejar.h"
+#include "core/date.h"
 #include "test.h"
 
 #include <pthread.h>
@@ -254,4 +255,24 @@ TEST(set_cookie_if_ok_and_copy) {
   ASSERT_OK(np_cookiejar_set_cookie(jar, d));
   ASSERT_EQ_INT(np_cookiejar_count(jar), 1); /* replaced in place */
   np_cookiejar_free(jar);
+}
+
+TEST(http_date_parse_three_forms) {
+  int64_t t = 0;
+  const char *imf = "Sun, 06 Nov 1994 08:49:37 GMT";
+  const char *rfc850 = "Sunday, 06-Nov-94 08:49:37 GMT";
+  const char *asc = "Sun Nov  6 08:49:37 1994";
+  ASSERT(np__http_date_parse(imf, strlen(imf), &t));
+  ASSERT_EQ_INT(t, 784111777);
+  ASSERT(np__http_date_parse(rfc850, strlen(rfc850), &t));
+  ASSERT_EQ_INT(t, 784111777);
+  ASSERT(np__http_date_parse(asc, strlen(asc), &t));
+  ASSERT_EQ_INT(t, 784111777);
+  ASSERT(!np__http_date_parse("Sun Nov 6 08:49:37 1994", 23, &t));
+  ASSERT(!np__http_date_parse("yesterday", 9, &t));
+  np_buf b;
+  np_buf_init(&b, 0);
+  ASSERT_OK(np__http_date_format(&b, 784111777));
+  ASSERT_EQ_MEM(b.data, b.len, "Sun, 06 Nov 1994 08:49:37 GMT");
+  np_buf_free(&b);
 }
