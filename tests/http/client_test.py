@@ -252,6 +252,13 @@ def nginx_cases():
         res, out, _ = run(ng.tls_port, "--https", "--host", "localhost", "--cafile",
                           ca, "GET", "/small")
         check("nginx TLS: host name localhost verified", status(res[0]) == "200", out)
+        res, out, _ = run(ng.sni_port, "--https", "--host", "localhost",
+                          "--cafile", ca, "GET", "/small")
+        check("nginx TLS: SNI selects the certificate for localhost",
+              status(res[0]) == "200", out)
+        res, out, _ = run(ng.sni_port, "--https", "--cafile", ca, "GET", "/small")
+        check("nginx TLS: no SNI for an IP literal, so the default certificate "
+              "(another name) is refused", error(res[0]) == "NP_ETLS_VERIFY", out)
         res, out, _ = run(ng.tls_port, "--https", "--capath",
                           os.path.join(ng.dir, "capath"), "GET", "/small")
         check("nginx TLS: CA folder", status(res[0]) == "200", out)

@@ -331,6 +331,7 @@ class Nginx:
         make_pki(self.dir)
         self.port, self.tls_port, self.other_port, self.mtls_port = (
             free_port(), free_port(), free_port(), free_port())
+        self.sni_port = free_port()
         d = self.dir
         conf = f"""
 daemon off;
@@ -348,6 +349,11 @@ http {{
            ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key; }}
   server {{ listen 127.0.0.1:{self.other_port} ssl; root {self.www};
            ssl_certificate {d}/other.pem; ssl_certificate_key {d}/other.key; }}
+  server {{ listen 127.0.0.1:{self.sni_port} ssl default_server; root {self.www};
+           ssl_certificate {d}/other.pem; ssl_certificate_key {d}/other.key; }}
+  server {{ listen 127.0.0.1:{self.sni_port} ssl; server_name localhost;
+           root {self.www};
+           ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key; }}
   server {{ listen 127.0.0.1:{self.mtls_port} ssl; root {self.www};
            ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key;
            ssl_client_certificate {d}/ca.pem; ssl_verify_client on; }}
