@@ -117,6 +117,10 @@ NP_API void np_http_conn_close(np_http_conn *c);
 /* The socket, or -1 when not connected. */
 NP_API int np_http_conn_fileno(const np_http_conn *c);
 
+/* The ALPN protocol the TLS server chose ("http/1.1"), or an empty slice
+ * (plain connection, or the server chose none). */
+NP_API np_slice np_http_conn_alpn(const np_http_conn *c);
+
 /*
  * Send a whole request, as HTTPConnection.request(): adds Host and
  * Accept-Encoding: identity unless given in headers, and Content-Length

@@ -131,6 +131,12 @@ int np_http_conn_fileno(const np_http_conn *c) {
   return c->connected ? c->s.fd : -1;
 }
 
+np_slice np_http_conn_alpn(const np_http_conn *c) {
+  size_t n = 0;
+  const char *p = c->connected ? np__stream_alpn(&c->s, &n) : "";
+  return np_slice_from(p, n);
+}
+
 int np_http_conn_set_tunnel(np_http_conn *c, const char *host, int port,
                             const np_http_header *headers, size_t n,
                             np_error *err) {

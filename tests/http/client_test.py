@@ -246,8 +246,9 @@ def nginx_cases():
         ca = os.path.join(ng.dir, "ca.pem")
         res, out, _ = run(ng.tls_port, "--https", "--cafile", ca, "GET", "/big",
                           "GET", "/small")
-        check("nginx TLS: verified with the CA file, keep-alive",
+        check("nginx TLS: verified with the CA file, keep-alive, ALPN http/1.1",
               res[0]["body_fnv"] == peers.fnv(files["big"]) and status(res[1]) == "200" and
+              res[0]["alpn"] == "http/1.1" and
               res[0]["local_port"] == res[1]["local_port"], out)
         res, out, _ = run(ng.tls_port, "--https", "--host", "localhost", "--cafile",
                           ca, "GET", "/small")

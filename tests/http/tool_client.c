@@ -174,6 +174,8 @@ static int one_request(np_http_conn *c, const opts *o, const char *method,
     printf("header %.*s: %.*s\n", NP_SLICE_ARG(h.name), NP_SLICE_ARG(h.value));
   }
   printf("local_port %d\n", local_port(np_http_conn_fileno(c)));
+  np_slice alpn = np_http_conn_alpn(c);
+  printf("alpn %.*s\n", NP_SLICE_ARG(alpn));
   np_buf body;
   np_buf_init(&body, 0);
   rc = read_body(r, o, &body, &err);
