@@ -72,6 +72,7 @@ void np_http_parser_free(np_http_parser *p) {
 /* Restart the scan when the caller's buffer moved or shrank. */
 static void restart(np_http_parser *p, const char *buf) {
   p->base = buf;
+  p->head_len = 0;
   p->pos = 0;
   p->searched = 0;
   p->started = 0;
@@ -166,7 +167,13 @@ static int parse_status_line(np_http_parser *p, const char *s, size_t len,
                     off + r, err, "control byte in reason phrase");
   if (rc)
     return rc;
-  p->reason = np_slice_from(s + r, len - r);
+  /* CPython strips the reason (HTTPResponse.begin). */
+  size_t e = len;
+  while (r < e && (s[r] == ' ' || s[r] == '\t'))
+    r++;
+  while (e > r && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+    e--;
+  p->reason = np_slice_from(s + r, e - r);
   return NP_OK;
 }
 
@@ -280,6 +287,12 @@ static int parse_line(np_http_parser *p, const char *s, size_t len,
 
 int np_http_parse_head(np_http_parser *p, const char *buf, size_t len,
                        size_t *head_len, np_error *err) {
+  if (p->head_len && buf == p->base && len >= p->head_len) {
+    /* Already complete: calling again must not parse the body as fields. */
+    if (head_len)
+      *head_len = p->head_len;
+    return NP_OK;
+  }
   if (buf != p->base || len < p->pos || len < p->searched)
     restart(p, buf);
   for (;;) {

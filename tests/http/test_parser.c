@@ -318,3 +318,17 @@ TEST(obs_fold_in_response_keeps_the_continuation_like_cpython) {
   ASSERT_EQ_SLICE(np_http_header_get(&p, "y"), "c");
   np_http_parser_free(&p);
 }
+
+TEST(reason_is_stripped_and_a_finished_head_is_not_parsed_again) {
+  np_http_parser p;
+  np_http_parser_init(&p, NP_HTTP_RESPONSE);
+  const char *m = "HTTP/1.1 404  Not Found \r\nContent-Length: 4\r\n\r\nX: y";
+  size_t hl = 0;
+  ASSERT_OK(np_http_parse_head(&p, m, strlen(m), &hl, NULL));
+  ASSERT_EQ_SLICE(p.reason, "Not Found");
+  hl = 0;
+  ASSERT_OK(np_http_parse_head(&p, m, strlen(m), &hl, NULL));
+  ASSERT_EQ_INT(hl, strlen(m) - 4);
+  ASSERT_EQ_INT(p.nheaders, 1);
+  np_http_parser_free(&p);
+}
