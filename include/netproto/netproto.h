@@ -12,5 +12,6 @@
 #include "netproto/cookiejar.h"
 #include "netproto/cookies.h"
 #include "netproto/webbrowser.h"
+#include "netproto/gateway.h"
 
 #endif /* NETPROTO_NETPROTO_H */
