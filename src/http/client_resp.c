@@ -24,8 +24,9 @@ void np__http_resp_start(np_http_conn *c) {
 
 int np_http_resp_status(const np_http_resp *r) { return r->p.status; }
 np_slice np_http_resp_reason(const np_http_resp *r) { return r->p.reason; }
+/* As CPython: "HTTP/1.0" is 10, any other HTTP/1.x is 11. */
 int np_http_resp_version(const np_http_resp *r) {
-  return r->p.version_major * 10 + r->p.version_minor;
+  return r->p.version_minor == 0 ? 10 : 11;
 }
 size_t np_http_resp_header_count(const np_http_resp *r) {
   return r->p.nheaders;

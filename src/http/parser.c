@@ -258,7 +258,9 @@ static int fold_line(np_http_parser *p, const char *s, size_t len,
     return rc;
   np_http_header *h = &p->headers[p->nheaders - 1];
   if (cont.len) {
-    const char *start = h->value.len ? h->value.ptr : cont.ptr;
+    /* From the first value byte (or, when the first line had none, from
+     * its line end) to the end of the continuation: "a\r\n  b". */
+    const char *start = h->value.ptr;
     h->value = np_slice_from(start, (size_t)(cont.ptr + cont.len - start));
   }
   return NP_OK;
