@@ -122,8 +122,9 @@ NP_API int np_urldefrag(np_buf *url_out, np_buf *frag_out, const char *url,
  * gives what quote(str) gives; bytes that are not UTF-8 are escaped as
  * quote_from_bytes does (Python's quote(str) would raise on them).
  * Returns NP_OK, or NP_ETOOLARGE / NP_ENOMEM from out, which is then
- * unchanged.  Inputs up to 16 KiB reserve 3 * len bytes of out at once;
- * longer ones are measured first and reserve the exact size.
+ * unchanged.  out is grown by 3 bytes per input byte ahead of the work,
+ * 16 KiB of input at a time (the exact size when that would pass
+ * out->max), so a long input does not reserve three times its size.
  */
 NP_API int np_quote(np_buf *out, const char *s, size_t len, const char *safe);
 /*

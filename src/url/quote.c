@@ -5,8 +5,8 @@
  * Both directions write straight into the caller's np_buf after reserving
  * the output once.  Quoting is a table of 256 four-byte codes, one store
  * per input byte with no branch on the data; it reserves the worst case
- * (3 bytes per input byte) for inputs up to 16 KiB and the exact size for
- * longer ones.  Unquoting never produces more bytes than it reads, so it
+ * (3 bytes per input byte) once per 16 KiB of input, or the exact size
+ * when the worst case would pass the buffer's limit.  Unquoting never produces more bytes than it reads, so it
  * reserves the input length; a fast pass copies eight bytes at a time up
  * to the next '%' and checks each escaped UTF-8 sequence whole, and only
  * when escapes decode to invalid UTF-8 does the exact decoder run again
@@ -51,10 +51,10 @@ static const q_code q_tab_none[256] = {R256(Q_NONE)};   /* safe="" */
 static const q_code q_tab_slash[256] = {R256(Q_SLASH)}; /* safe="/" */
 static const q_code q_tab_plus[256] = {R256(Q_PLUS)};   /* quote_plus */
 
-/* Inputs up to this size reserve the worst case; longer ones are measured
- * first so a long, mostly safe input does not allocate three times its
- * size. */
-#define Q_RESERVE_WORST_MAX ((size_t)16 * 1024)
+/* Quoting works through the input in chunks of this size, reserving the
+ * worst case (3 bytes per byte) for each: one reservation for short
+ * inputs, and never three times a long input's size at once. */
+#define Q_CHUNK ((size_t)16 * 1024)
 
 /*
  * The table for a safe string: the base table plus the ASCII bytes of safe
@@ -77,49 +77,65 @@ static const q_code *quote_table(const char *safe, bool plus, q_code *tmp) {
   return tmp;
 }
 
-/* The exact quoted size of s, or SIZE_MAX when it does not fit a size_t. */
-static size_t quote_size(const unsigned char *s, size_t len,
-                         const q_code *tab) {
-  size_t esc = 0;
-  for (size_t i = 0; i < len; i++)
-    esc += tab[s[i]].b[3] == 3;
-  if (esc > (SIZE_MAX - len) / 2)
-    return SIZE_MAX;
-  return len + 2 * esc;
+/* The exact quoted size of s (n <= Q_CHUNK, so it cannot overflow). */
+static size_t quote_size(const unsigned char *s, size_t n, const q_code *tab) {
+  size_t out = 0;
+  for (size_t i = 0; i < n; i++)
+    out += tab[s[i]].b[3];
+  return out;
 }
 
-/* Reserve room for quoting s: the worst case when small, else exact. */
-static int quote_reserve(np_buf *out, const unsigned char *s, size_t len,
+/*
+ * Quote s[0..n) to d, which has room for the exact result, and return the
+ * new end.  Each byte's code is stored whole and d advances by its count:
+ * no branch on the data, however kept and escaped bytes alternate.  A
+ * four-byte store is safe while four input bytes remain, since each
+ * produces at least one byte of output.
+ */
+static unsigned char *quote_run(unsigned char *d, const unsigned char *s,
+                                size_t n, const q_code *tab) {
+  size_t i = 0;
+  for (; i + 4 <= n; i++) {
+    const uint8_t *e = tab[s[i]].b;
+    memcpy(d, e, 4);
+    d += e[3];
+  }
+  for (; i < n; i++) {
+    const uint8_t *e = tab[s[i]].b;
+    memcpy(d, e, e[3]);
+    d += e[3];
+  }
+  return d;
+}
+
+/* Reserve the worst case for n input bytes, or, near out->max, the exact
+ * size, which may still fit. */
+static int quote_reserve(np_buf *out, const unsigned char *s, size_t n,
                          const q_code *tab) {
-  if (len <= Q_RESERVE_WORST_MAX && np_buf_reserve(out, 3 * len) == NP_OK)
-    return NP_OK;
-  size_t need = quote_size(s, len, tab);
-  return need == SIZE_MAX ? NP_ETOOLARGE : np_buf_reserve(out, need);
+  int rc = np_buf_reserve(out, 3 * n);
+  return rc == NP_ETOOLARGE ? np_buf_reserve(out, quote_size(s, n, tab)) : rc;
 }
 
 static int quote_with(np_buf *out, const char *str, size_t len,
                       const q_code *tab) {
   const unsigned char *s = (const unsigned char *)str;
-  int rc = quote_reserve(out, s, len, tab);
-  if (rc != NP_OK || len == 0) /* s may be NULL when len is 0 */
-    return rc;
-  unsigned char *d = (unsigned char *)out->data + out->len;
-  size_t i = 0;
-  /* Storing four bytes is safe while four input bytes remain: each
-   * produces at least one byte, so the reservation extends past d + 4. */
-  for (; i + 4 <= len; i++) {
-    const uint8_t *e = tab[s[i]].b;
-    memcpy(d, e, 4);
-    d += e[3];
+  size_t start = out->len, i = 0;
+  int rc = NP_OK;
+  if (len == 0) /* s may be NULL; out->data is set all the same */
+    return np_buf_reserve(out, 0);
+  while (i < len) {
+    size_t n = len - i < Q_CHUNK ? len - i : Q_CHUNK;
+    if ((rc = quote_reserve(out, s + i, n, tab)) != NP_OK)
+      break;
+    unsigned char *d = (unsigned char *)out->data + out->len;
+    out->len = (size_t)((char *)quote_run(d, s + i, n, tab) - out->data);
+    i += n;
   }
-  for (; i < len; i++) {
-    const uint8_t *e = tab[s[i]].b;
-    memcpy(d, e, e[3]);
-    d += e[3];
-  }
-  out->len = (size_t)((char *)d - out->data);
-  out->data[out->len] = '\0';
-  return NP_OK;
+  if (rc != NP_OK && out->data) /* no half-quoted output */
+    out->len = start;
+  if (out->data)
+    out->data[out->len] = '\0';
+  return rc;
 }
 
 int np_quote(np_buf *out, const char *s, size_t len, const char *safe) {

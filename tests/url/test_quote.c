@@ -316,3 +316,48 @@ TEST(null_pointer_with_zero_length_is_empty_input) {
   ASSERT_BUF(u(np_unquote_plus, NULL, 0), "");
   ASSERT_BUF(u(np_unquote_to_bytes, NULL, 0), "");
 }
+
+TEST(quote_long_input_across_chunks) {
+  /* 50,000 bytes cycle through every byte value: escapes straddle the
+   * 16 KiB chunk boundaries */
+  size_t n = 50000;
+  char *s = malloc(n);
+  np_buf want, got;
+  np_buf_init(&want, 0);
+  np_buf_init(&got, 0);
+  ASSERT(s != NULL);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)(i * 7);
+    s[i] = (char)c;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9') || (c && strchr("_.-~/", c)))
+      ASSERT_OK(np_buf_putc(&want, c));
+    else
+      ASSERT_OK(np_buf_printf(&want, "%%%02X", c));
+  }
+  ASSERT_OK(np_quote(&got, s, n, NULL));
+  ASSERT_EQ_INT(got.len, want.len);
+  ASSERT(memcmp(got.data, want.data, want.len) == 0);
+  np_buf_free(&want);
+  np_buf_free(&got);
+  free(s);
+}
+
+TEST(quote_near_the_buffer_limit_uses_the_exact_size) {
+  /* 3 * len does not fit under max, the exact result does */
+  size_t n = 20000;
+  char *s = malloc(n);
+  ASSERT(s != NULL);
+  memset(s, 'x', n);
+  np_buf b;
+  np_buf_init(&b, n);
+  ASSERT_OK(np_quote(&b, s, n, NULL));
+  ASSERT_EQ_INT(b.len, n);
+  np_buf_reset(&b);
+  s[n - 1] = ' '; /* now one byte too many */
+  ASSERT_EQ_INT(np_quote(&b, s, n, NULL), NP_ETOOLARGE);
+  ASSERT_EQ_INT(b.len, 0);
+  ASSERT(b.data[0] == '\0');
+  np_buf_free(&b);
+  free(s);
+}
