@@ -31,7 +31,7 @@ static const struct {
     {NP_EURL_NETLOC_NFKC, "NP_EURL_NETLOC_NFKC", "netloc contains invalid characters under NFKC normalization"},
     {NP_EURL_QS_FIELDS, "NP_EURL_QS_FIELDS", "max number of fields exceeded"},
     {NP_EURL_QS_SYNTAX, "NP_EURL_QS_SYNTAX", "bad query field"},
-    {NP_EURL_QS_SEPARATOR, "NP_EURL_QS_SEPARATOR", "separator must be of non-empty string"},
+    {NP_EURL_QS_SEPARATOR, "NP_EURL_QS_SEPARATOR", "separator must be a non-empty string"},
     {NP_EURL_ENCODING, "NP_EURL_ENCODING", "bytes are not valid in the encoding"},
     /* http message engine, http.client, TLS */
     {NP_EHTTP_LINE_TOO_LONG, "NP_EHTTP_LINE_TOO_LONG", "got more than the line length limit (LineTooLong)"},
