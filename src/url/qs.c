@@ -140,7 +140,8 @@ static void py_repr(char *dst, size_t cap, const char *str, size_t len) {
     } else if (cp == '\\' || cp == (unsigned char)q) {
       w = snprintf(esc, sizeof esc, "\\%c", (char)cp);
     } else if (cp == '\t' || cp == '\n' || cp == '\r') {
-      w = snprintf(esc, sizeof esc, "\\%c", cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
+      w = snprintf(esc, sizeof esc, "\\%c",
+                   cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r');
     } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD) {
       w = snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
     } else {
@@ -155,6 +156,8 @@ static void py_repr(char *dst, size_t cap, const char *str, size_t len) {
   if (!ok) {
     while (at + 4 > cap && at > 0)
       at--;
+    while (at > 0 && ((unsigned char)dst[at] & 0xC0) == 0x80)
+      at--; /* not inside a UTF-8 sequence */
     at += (size_t)snprintf(dst + at, cap - at, "...");
   }
   dst[at] = '\0';

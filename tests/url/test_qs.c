@@ -419,3 +419,16 @@ TEST(qs_grouping_same_on_both_sides_of_the_small_path) {
     np_buf_free(&in);
   }
 }
+
+TEST(qsl_strict_error_message_truncation_keeps_utf8_whole) {
+  char big[400];
+  for (size_t i = 0; i < sizeof big; i += 2)
+    memcpy(big + i, "\xc3\xa9", 2);
+  ASSERT_EQ_INT(parse(0, big, sizeof big, 0, 1, 0, NULL), NP_EURL_QS_SYNTAX);
+  size_t n = strlen(err_.message);
+  ASSERT(memcmp(err_.message + n - 3, "...", 3) == 0);
+  /* what precedes "..." is whole e-acutes after "bad query field: '" */
+  size_t body = n - 3 - strlen("bad query field: '");
+  ASSERT_EQ_INT(body % 2, 0);
+  ASSERT((unsigned char)err_.message[n - 4] == 0xa9);
+}
