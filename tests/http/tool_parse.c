@@ -1,8 +1,10 @@
 /*
- * Parses responses for differential_test.py: stdin holds records
- * "<R|H><len>\n<bytes>" (H: the response to a HEAD request); for each one
- * line goes to stdout, hex-encoded so any byte survives:
- *   ok <status> <version> <reason> <n> <name>:<value>... <body>
+ * Parses messages for differential_test.py: stdin holds records
+ * "<R|H|Q><len>\n<bytes>" (R: a response, H: the response to a HEAD
+ * request, Q: a request head); for each one line goes to stdout,
+ * hex-encoded so any byte survives:
+ *   ok <status> <version> <reason> <n> <name>:<value>... <body>   (R, H)
+ *   ok <method> <target> <version> <keep-alive> <n> <name>:<value>... (Q)
  *   err <NP_STATUS_NAME>
  * The message is fed whole; its end is the peer closing (parse_eof).
  */
@@ -69,6 +71,34 @@ static void one(int head, const char *m, size_t len) {
   np_http_parser_free(&p);
 }
 
+static void headers(const np_http_parser *p) {
+  printf(" %zu", p->nheaders);
+  for (size_t i = 0; i < p->nheaders; i++) {
+    fputc(' ', stdout);
+    hex(p->headers[i].name.ptr, p->headers[i].name.len);
+    fputc(':', stdout);
+    hex(p->headers[i].value.ptr, p->headers[i].value.len);
+  }
+}
+
+static void request(const char *m, size_t len) {
+  np_http_parser p;
+  np_http_parser_init(&p, NP_HTTP_REQUEST);
+  int rc = np_http_parse_head(&p, m, len, NULL, NULL);
+  if (rc != NP_OK) {
+    printf("err %s\n", rc == NP_EAGAIN ? "NP_EAGAIN" : np_status_name(rc));
+  } else {
+    printf("ok ");
+    hex(p.method.ptr, p.method.len);
+    fputc(' ', stdout);
+    hex(p.target.ptr, p.target.len);
+    printf(" %d%d %d", p.version_major, p.version_minor, p.keep_alive);
+    headers(&p);
+    fputc('\n', stdout);
+  }
+  np_http_parser_free(&p);
+}
+
 int main(void) {
   char kind;
   size_t len;
@@ -78,7 +108,10 @@ int main(void) {
     char *m = malloc(len ? len : 1);
     if (fread(m, 1, len, stdin) != len)
       return 2;
-    one(kind == 'H', m, len);
+    if (kind == 'Q')
+      request(m, len);
+    else
+      one(kind == 'H', m, len);
     free(m);
   }
   return 0;
