@@ -204,7 +204,8 @@ static void check(const char *file, const expect *e, const outcome *o,
 
 static void run_file(const char *dir, const char *name) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
+  int plen = snprintf(path, sizeof path, "%s/%s", dir, name);
+  ASSERT(plen > 0 && (size_t)plen < sizeof path);
   FILE *f = fopen(path, "rb");
   ASSERT(f != NULL);
   np_buf text, msg;
