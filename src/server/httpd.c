@@ -255,7 +255,6 @@ static void np__req_init(np_httpd_req *r, np__hconn *c) {
   r->c = c;
   r->w = c->w;
   r->h = c->w->h;
-  r->hdrs = c->w->hdrs;
   r->file_fd = -1;
   r->close_connection = true;
   r->resp_start = c->w->wout.len;
@@ -589,8 +588,15 @@ static int np__worker_init(np_httpd *h, np__hworker *w, np_error *err) {
   np_buf_init(&w->scratch, NP__HTTPD_SCRATCH);
   np_buf_init(&w->wout, 0);
   w->max_conns = (h->o.max_connections + h->nworkers - 1) / h->nworkers;
-  w->hdrs = np_malloc(2 * (h->o.max_headers + 1) * sizeof *w->hdrs);
-  if (!w->hdrs || np_buf_reserve(&w->scratch, NP__HTTPD_SCRATCH) != NP_OK)
+  np_http_parser_init(&w->parser, NP_HTTP_REQUEST);
+  np_http_limits lim;
+  np_http_limits_default(&lim);
+  lim.max_line = h->o.max_line;
+  lim.max_headers = h->o.max_headers;
+  lim.max_header_bytes = h->o.max_line * 2;
+  np_http_parser_set_limits(&w->parser, &lim);
+  w->parser_ready = 1;
+  if (np_buf_reserve(&w->scratch, NP__HTTPD_SCRATCH) != NP_OK)
     return np_error_set(err, NP_ENOMEM, "worker buffers");
   int rc = np__loop_new(&w->loop, err);
   if (rc != NP_OK)
@@ -610,8 +616,9 @@ static void np__worker_free(np__hworker *w) {
   w->loop = NULL;
   np_buf_free(&w->scratch);
   np_buf_free(&w->wout);
-  np_free(w->hdrs);
-  w->hdrs = NULL;
+  if (w->parser_ready)
+    np_http_parser_free(&w->parser);
+  w->parser_ready = 0;
 }
 
 /* ---- the server ---- */

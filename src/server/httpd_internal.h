@@ -7,6 +7,7 @@
 
 #include "core/loop.h"
 #include "core/net.h"
+#include "netproto/http.h"
 #include "netproto/http_server.h"
 
 #include <netinet/in.h>
@@ -51,7 +52,8 @@ struct np__hworker {
   int nconns, max_conns;
   np_buf scratch;      /* input: recv target when a connection has none */
   np_buf wout;         /* output: responses assembled here, then sent */
-  np_slice *hdrs;      /* parsed header names and values, reused */
+  np_http_parser parser; /* the HTTP engine's, reset for every request */
+  int parser_ready;
   char date[40];       /* Date header of the current second */
   int64_t date_sec;
   int draining;
@@ -76,7 +78,7 @@ struct np_httpd_req {
   np__hworker *w;
   np__hconn *c;
   np_slice command, path, version, requestline, body;
-  np_slice *hdrs;      /* name0, value0, name1, ... */
+  const np_http_header *hdrs; /* the parser's header array */
   size_t nhdrs;
   int vmajor, vminor;
   bool http09;
@@ -95,7 +97,7 @@ struct np_httpd_req {
   char err_buf[96];
 };
 
-/* Parse a request head from buf[0..len).  NP_OK: *used bytes form the
+/* Read a request head from buf[0..len) with the HTTP engine.  NP_OK: *used bytes form the
  * head; NP_EAGAIN: need more; NP_EOF: an empty request line (close
  * quietly); NP_EINVAL: r->err_code / r->err_msg say what to answer. */
 int np__httpd_parse_head(np_httpd_req *r, const char *buf, size_t len,

@@ -29,8 +29,8 @@ void np_httpd_set_close_connection(np_httpd_req *r, bool close) {
 
 np_slice np_httpd_header(const np_httpd_req *r, const char *name) {
   for (size_t i = 0; i < r->nhdrs; i++)
-    if (np_slice_ieq_cstr(r->hdrs[2 * i], name))
-      return r->hdrs[2 * i + 1];
+    if (np_slice_ieq_cstr(r->hdrs[i].name, name))
+      return r->hdrs[i].value;
   return NP_SLICE_NULL;
 }
 
@@ -38,8 +38,8 @@ bool np_httpd_header_at(const np_httpd_req *r, size_t i, np_slice *name,
                         np_slice *value) {
   if (i >= r->nhdrs)
     return false;
-  *name = r->hdrs[2 * i];
-  *value = r->hdrs[2 * i + 1];
+  *name = r->hdrs[i].name;
+  *value = r->hdrs[i].value;
   return true;
 }
 
