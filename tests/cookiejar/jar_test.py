@@ -278,6 +278,8 @@ def run_python(cmds, tmpdir):
             for c in jar:
                 j1.set_cookie(c)
             j1.save(ignore_discard=True, ignore_expires=True)
+            with open(fn, "rb") as f:
+                out.append(f.read().hex())
             j2 = cls(fn, policy=policy)
             try:
                 j2.load(ignore_discard=True, ignore_expires=True)

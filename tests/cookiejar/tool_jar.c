@@ -12,8 +12,8 @@
  *   C domain path name        clear(...): prints the status name
  *   X / S                     clear_expired_cookies / clear_session_cookies
  *   M / L                     save as Mozilla / LWP (ignore_discard and
- *                             ignore_expires on), then load into a new jar
- *                             and dump it
+ *                             ignore_expires on): print the file, then load
+ *                             it into a new jar and dump that
  */
 #include "netproto/cookiejar.h"
 
@@ -195,6 +195,7 @@ static void roundtrip(np_cookiejar *jar, np_cookiejar_format fmt) {
   np_buf f;
   np_buf_init(&f, 0);
   np_cookiejar_save_mem(jar, fmt, &f, true, true);
+  put_hex(f.data ? f.data : "", f.len);
   np_cookiejar *j2 = np_cookiejar_new(&g_policy);
   np_cookiejar_set_clock(j2, fixed_now);
   np_error e = NP_ERROR_INIT;
