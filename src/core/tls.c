@@ -146,12 +146,15 @@ static int handshake_error(SSL *ssl, int e, np_error *err) {
   return tls_fail(err, NP_ETLS, "TLS handshake failed");
 }
 
-int np__stream_start_tls(np__stream *s, np__tls_ctx *ctx, const char *host,
-                         np_error *err) {
+/* The handshake, offering `sess` for resumption when not NULL. */
+static int start_tls(np__stream *s, np__tls_ctx *ctx, const char *host,
+                     SSL_SESSION *sess, np_error *err) {
   SSL *ssl = SSL_new(ctx->ctx);
   if (!ssl)
     return tls_fail(err, NP_ETLS, "SSL_new");
   int rc = set_peer_name(ssl, host, ctx->verify, err);
+  if (!rc && sess && SSL_set_session(ssl, sess) != 1)
+    rc = tls_fail(err, NP_ETLS, "SSL_set_session");
   if (!rc && SSL_set_fd(ssl, s->fd) != 1)
     rc = tls_fail(err, NP_ETLS, "SSL_set_fd");
   /* Non-blocking underneath, so every step can honour the time-out. */
@@ -173,6 +176,24 @@ int np__stream_start_tls(np__stream *s, np__tls_ctx *ctx, const char *host,
   }
   s->ssl = ssl;
   return NP_OK;
+}
+
+int np__stream_start_tls(np__stream *s, np__tls_ctx *ctx, const char *host,
+                         np_error *err) {
+  return start_tls(s, ctx, host, NULL, err);
+}
+
+int np__stream_start_tls_resume(np__stream *s, np__tls_ctx *ctx,
+                                const char *host, const np__stream *from,
+                                np_error *err) {
+  SSL_SESSION *sess = from && from->ssl ? SSL_get1_session(from->ssl) : NULL;
+  int rc = start_tls(s, ctx, host, sess, err);
+  SSL_SESSION_free(sess); /* the SSL keeps its own reference */
+  return rc;
+}
+
+int np__stream_session_reused(const np__stream *s) {
+  return s->ssl && SSL_session_reused(s->ssl) == 1;
 }
 
 static int io_error(np__stream *s, int e, const char *what, np_error *err) {
@@ -258,4 +279,28 @@ void np__stream_close(np__stream *s) {
   if (s->fd >= 0)
     close(s->fd);
   s->fd = -1;
+}
+
+int np__stream_unwrap(np__stream *s, np_error *err) {
+  if (!s->ssl)
+    return np_error_set(err, NP_ESTATE, "not using TLS");
+  int rc = NP_OK;
+  /* 0: our close_notify went out, the peer's has not come yet; wait for it
+   * so that no TLS record is left to be read as plain text. */
+  for (int r; (r = SSL_shutdown(s->ssl)) != 1;) {
+    int e = SSL_get_error(s->ssl, r);
+    if (r == 0)
+      e = SSL_ERROR_WANT_READ;
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+      rc = io_error(s, e, "TLS shutdown", err);
+      break;
+    }
+    if ((rc = tls_wait(s, e, err)) != NP_OK)
+      break;
+  }
+  SSL_free(s->ssl);
+  s->ssl = NULL;
+  ERR_clear_error();
+  np__net_set_nonblock(s->fd, 0);
+  return rc;
 }

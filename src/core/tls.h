@@ -55,6 +55,24 @@ void np__stream_init(np__stream *s, int fd, int timeout_ms);
 int np__stream_start_tls(np__stream *s, np__tls_ctx *ctx, const char *host,
                          np_error *err);
 
+/* The same handshake, offering the session of `from` (a TLS stream to the
+ * same server) for resumption: FTP servers such as vsftpd accept a data
+ * connection only when it resumes the control connection's session.  A
+ * server that declines resumption gets a full handshake; check with
+ * np__stream_session_reused. */
+int np__stream_start_tls_resume(np__stream *s, np__tls_ctx *ctx,
+                                const char *host, const np__stream *from,
+                                np_error *err);
+
+/* 1 when the handshake of s resumed an earlier session, else 0. */
+int np__stream_session_reused(const np__stream *s);
+
+/* End TLS but keep the connection (FTP's CCC, ssl's unwrap): send
+ * close_notify, wait (time-out bounded) for the peer's, and leave s a plain
+ * stream on the same open fd.  NP_ESTATE when s is not TLS.  On failure s
+ * is plain too; the caller should close it. */
+int np__stream_unwrap(np__stream *s, np_error *err);
+
 /* Read at most len bytes (>= 1 on NP_OK); NP_EOF when the peer closed. */
 int np__stream_read(np__stream *s, void *buf, size_t len, size_t *got,
                     np_error *err);
