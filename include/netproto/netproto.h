@@ -11,6 +11,7 @@
 #include "netproto/url.h"
 #include "netproto/cookiejar.h"
 #include "netproto/cookies.h"
+#include "netproto/ftp.h"
 #include "netproto/webbrowser.h"
 #include "netproto/gateway.h"
 
