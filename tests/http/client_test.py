@@ -223,6 +223,13 @@ def invalid_input_cases():
         check("space in method refused", error(res[0]) == "NP_EHTTP_BAD_METHOD", out)
         res, out, _ = run(0, "--host", "localhost:%d" % srv.port, "GET", "/ok")
         check("host:port form is split", status(res[0]) == "200", out)
+        src = peers.free_port()
+        res, out, _ = run(srv.port, "--source-port", str(src), "GET", "/ok")
+        check("source address: the local end is bound to the port asked",
+              status(res[0]) == "200" and res[0]["local_port"] == str(src), out)
+        res, out, _ = run(srv.port, "--timeout", "300", "GET", "/stall")
+        check("time-out: a stalled body read ends with NP_ETIMEDOUT",
+              error(res[0]) == "NP_ETIMEDOUT", out)
     finally:
         srv.stop()
 
