@@ -593,3 +593,68 @@ TEST(request_uri_quotes_path) {
   np_buf_free(&b);
   np_gw_environ_free(e);
 }
+
+/* ---- CGI handlers ---- */
+
+static int path_app(void *ctx, np_gw_environ *env, np_gw_start *sr,
+                    np_gw_body *body) {
+  np_buf *b = ctx;
+  np_slice p = np_gw_environ_get(env, "PATH_INFO");
+  np_buf_printf(b, "%.*s", NP_SLICE_ARG(p));
+  np_buf in;
+  np_buf_init(&in, 0);
+  int rc = np_gw_input_read_all(np_gw_environ_input(env), &in);
+  np_buf_printf(b, "|%.*s", (int)in.len, in.data ? in.data : "");
+  np_buf_free(&in);
+  if (rc == NP_OK)
+    rc = np_gw_start_response(sr, "200 OK", text_plain, 1, NULL);
+  return rc < 0 ? rc : np_gw_body_bytes(body, b->data, b->len);
+}
+
+static void cgi_case(bool iis, const char *want) {
+  int in[2], out[2], err[2];
+  ASSERT_OK(pipe(in));
+  ASSERT_OK(pipe(out));
+  ASSERT_OK(pipe(err));
+  ASSERT_EQ_INT(write(in[1], "bodyMORE", 8), 8);
+  np_gw_environ *env;
+  ASSERT_OK(np_gw_environ_new(&env));
+  ASSERT_OK(np_gw_environ_set_cstr(env, "SCRIPT_NAME", "/app"));
+  ASSERT_OK(np_gw_environ_set_cstr(env, "PATH_INFO", "/app/x"));
+  ASSERT_OK(np_gw_environ_set_cstr(env, "CONTENT_LENGTH", "4"));
+  ASSERT_OK(np_gw_environ_set_cstr(env, "REQUEST_METHOD", "POST"));
+  np_buf b;
+  np_buf_init(&b, 0);
+  np_gw_app app = {path_app, &b};
+  ASSERT_OK(np_gw_cgi_run(app, env, in[0], out[1], dup(err[1]), iis));
+  char got[512];
+  ssize_t n = read(out[0], got, sizeof got - 1);
+  ASSERT(n > 0);
+  got[n] = '\0';
+  ASSERT(strstr(got, want) != NULL);
+  ASSERT(strncmp(got, "Status: 200 OK\r\n", 16) == 0);
+  np_buf_free(&b);
+  np_gw_environ_free(env);
+  for (int i = 0; i < 2; i++) {
+    close(in[i]);
+    close(out[i]);
+    close(err[i]);
+  }
+}
+
+TEST(base_cgi_handler_reads_content_length_only) {
+  cgi_case(false, "\r\n\r\n/app/x|body");
+}
+
+TEST(iis_cgi_handler_strips_script_name_from_path_info) {
+  cgi_case(true, "\r\n\r\n/x|body");
+}
+
+TEST(read_environ_takes_the_process_variables) {
+  ASSERT_OK(setenv("NP_GW_TEST_VAR", "a=b c", 1));
+  np_gw_environ *env;
+  ASSERT_OK(np_gw_environ_new(&env));
+  ASSERT_OK(np_gw_read_environ(env));
+  ASSERT_EQ_SLICE(np_gw_environ_get(env, "NP_GW_TEST_VAR"), "a=b c");
+  np_gw_environ_free(env);
+}
