@@ -103,6 +103,16 @@ struct np_httpd_req {
 int np__httpd_parse_head(np_httpd_req *r, const char *buf, size_t len,
                          size_t *used);
 
+/*
+ * SimpleHTTPRequestHandler.translate_path, made safe: the URL path (query
+ * and fragment cut) percent-decoded and resolved like posixpath.normpath
+ * under the root, into a relative path in rel ("" for the root, a
+ * trailing '/' kept when *trailing).  The result never has an empty, "."
+ * or ".." segment, a leading '/', a NUL or a backslash.  NP_ENOTFOUND for
+ * a NUL or backslash, NP_ETOOLARGE past rel's limit.
+ */
+int np__httpd_translate(np_slice path, np_buf *rel, bool *trailing);
+
 /* The Date header value for now (cached per second per worker). */
 const char *np__httpd_date(np__hworker *w);
 

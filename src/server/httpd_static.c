@@ -538,7 +538,7 @@ np_httpd_handler np_httpd_static_handler(np_httpd_static *st) {
  * a relative path in rel ("" for the root).  NP_ENOTFOUND for a NUL or a
  * backslash.  *trailing: the URL path ended with '/'.
  */
-static int np__translate(np_slice path, np_buf *rel, bool *trailing) {
+int np__httpd_translate(np_slice path, np_buf *rel, bool *trailing) {
   size_t n = 0;
   while (n < path.len && path.ptr[n] != '?' && path.ptr[n] != '#')
     n++;
@@ -1134,7 +1134,7 @@ static int np__serve(np_httpd_req *r, np_httpd_static *st, bool head) {
   np_buf_init(&rel, PATH_MAX);
   bool trailing;
   int fd = -1, rc;
-  if (np__translate(np_httpd_path(r), &rel, &trailing) != NP_OK) {
+  if (np__httpd_translate(np_httpd_path(r), &rel, &trailing) != NP_OK) {
     np_buf_free(&rel);
     return np__not_found(r);
   }
