@@ -12,6 +12,8 @@
 #include "netproto/cookiejar.h"
 #include "netproto/cookies.h"
 #include "netproto/ftp.h"
+#include "netproto/socketserver.h"
+#include "netproto/http_server.h"
 #include "netproto/webbrowser.h"
 #include "netproto/gateway.h"
 
