@@ -220,12 +220,14 @@ NP_API int np_http_resp_read(np_http_resp *r, void *buf, size_t n,
 NP_API int np_http_resp_read_all(np_http_resp *r, np_buf *out,
                                  np_error *err);
 
-/* read1(n): at most n bytes with at most one read from the socket. */
+/* read1(n): at most n bytes, from what is buffered or else from one read
+ * of the socket that yields body data (framing alone is read past); *got
+ * is 0 only at the end of the body. */
 NP_API int np_http_resp_read1(np_http_resp *r, void *buf, size_t n,
                               size_t *got, np_error *err);
 
-/* peek(): body bytes available without consuming them (reading once from
- * the socket if none are buffered); empty at the end.  The slice is valid
+/* peek(): body bytes available without consuming them (reading from the
+ * socket only when none are buffered); empty only at the end.  The slice is valid
  * until the next call on the response. */
 NP_API int np_http_resp_peek(np_http_resp *r, np_slice *out, np_error *err);
 

@@ -118,7 +118,7 @@ static int body_read(np_http_resp *r, char *buf, size_t n, size_t *got,
                      int once, np_error *err) {
   np_http_conn *c = r->conn;
   size_t total = 0;
-  int did_read = 0, rc = NP_OK;
+  int rc = NP_OK;
   while (total < n && !r->done) {
     if (c->rpos < c->rbuf.len) {
       size_t g;
@@ -138,9 +138,10 @@ static int body_read(np_http_resp *r, char *buf, size_t n, size_t *got,
       finish(r);
       break;
     }
-    if ((once && did_read) || (once && total))
+    /* read1: one read that yields data; framing alone reads again, or a
+     * caller would take 0 bytes for the end of the body. */
+    if (once && total)
       break;
-    did_read = 1;
     if (r->p.body != NP_HTTP_BODY_CHUNKED && n - total >= NP__HTTP_DIRECT_READ &&
         np__stream_pending(&c->s) == 0) {
       size_t g = 0;
@@ -200,7 +201,7 @@ int np_http_resp_read_all(np_http_resp *r, np_buf *out, np_error *err) {
 int np_http_resp_peek(np_http_resp *r, np_slice *out, np_error *err) {
   np_http_conn *c = r->conn;
   *out = np_slice_from("", 0);
-  for (int reads = 0; r->open && reads < 2;) {
+  while (r->open) {
     /* Decode on a copy of the parser: nothing is consumed. */
     np_http_parser copy = r->p;
     size_t pos = c->rpos;
@@ -224,8 +225,7 @@ int np_http_resp_peek(np_http_resp *r, np_slice *out, np_error *err) {
       if (rc != NP_EAGAIN)
         return body_failed(r, rc, err);
     }
-    if (reads++)
-      break;
+    /* Only framing was buffered: read until there is data or the end. */
     int rc = np__http_conn_fill(c, err);
     if (rc)
       return body_failed(r, rc, err);

@@ -144,6 +144,10 @@ def misbehaving_cases():
               error(r) == "NP_EHTTP_TOO_MANY_INFORMATIONAL", out)
         r, out = one("/slow-drip", "--print-body")
         check("slow drip, one byte at a time", r.get("body") == "slow!", out)
+        for mode in ("read1", "peek", "3"):
+            r, out = one("/chunk-drip", "--read", mode, "--print-body")
+            check("chunk framing arriving alone, read mode %s: whole body" % mode,
+                  r.get("body") == "hello world" and "ok" in r["lines"], out)
         r, out = one("/stall", "--timeout", "300")
         check("stalled body hits the read time-out",
               error(r) == "NP_ETIMEDOUT" and r["body_len"] == "2", out)

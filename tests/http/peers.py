@@ -227,6 +227,15 @@ class MisbehavingServer:
                 conn.sendall(bytes([b]))
                 time.sleep(0.005)
             return True
+        if path == "/chunk-drip":
+            # Chunk framing in pieces of its own, so a read sees framing
+            # without data.
+            for piece in (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                          b"5", b"\r\n", b"hello", b"\r", b"\n6\r\n", b" world",
+                          b"\r\n", b"0\r\n", b"\r\n"):
+                conn.sendall(piece)
+                time.sleep(0.02)
+            return True
         if path == "/stall":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab")
             time.sleep(3)
