@@ -402,11 +402,17 @@ static int has_header(const np_http_header *h, size_t n, const char *name) {
   return 0;
 }
 
-/* putrequest + the caller's headers, with request()'s automatic ones. */
-static int start_request(np_http_conn *c, const char *method, const char *url,
+/* putrequest with request()'s automatic Host and Accept-Encoding. */
+static int begin_request(np_http_conn *c, const char *method, const char *url,
                          const np_http_header *h, size_t n, np_error *err) {
-  int rc = np_http_conn_putrequest(c, method, url, has_header(h, n, "host"),
-                                   has_header(h, n, "accept-encoding"), err);
+  return np_http_conn_putrequest(c, method, url, has_header(h, n, "host"),
+                                 has_header(h, n, "accept-encoding"), err);
+}
+
+/* The caller's headers, after the framing header as CPython sends them. */
+static int put_headers(np_http_conn *c, const np_http_header *h, size_t n,
+                       np_error *err) {
+  int rc = NP_OK;
   for (size_t i = 0; !rc && i < n; i++) {
     char name[256];
     if (h[i].name.len >= sizeof name)
@@ -434,7 +440,7 @@ int np_http_conn_request(np_http_conn *c, const char *method, const char *url,
                          const void *body, size_t body_len,
                          const np_http_header *headers, size_t n,
                          np_error *err) {
-  int rc = start_request(c, method, url, headers, n, err);
+  int rc = begin_request(c, method, url, headers, n, err);
   if (!rc && !has_header(headers, n, "content-length") &&
       !has_header(headers, n, "transfer-encoding") &&
       (body || expects_body(method))) {
@@ -442,6 +448,8 @@ int np_http_conn_request(np_http_conn *c, const char *method, const char *url,
     int l = snprintf(len, sizeof len, "%zu", body ? body_len : 0);
     rc = np_http_conn_putheader(c, "Content-Length", len, (size_t)l, err);
   }
+  if (!rc)
+    rc = put_headers(c, headers, n, err);
   if (!rc)
     rc = np_http_conn_endheaders(c, body, body_len, c->chunked_request, err);
   return rc && rc != NP_EHTTP_CANNOT_SEND_REQUEST ? request_failed(c, rc) : rc;
@@ -451,10 +459,12 @@ int np_http_conn_request_stream(np_http_conn *c, const char *method,
                                 const char *url, const np_http_header *headers,
                                 size_t n, np_http_body_fn body, void *ctx,
                                 np_error *err) {
-  int rc = start_request(c, method, url, headers, n, err);
+  int rc = begin_request(c, method, url, headers, n, err);
   int chunked = !has_header(headers, n, "content-length");
-  if (!rc && chunked && !c->chunked_request)
+  if (!rc && chunked && !has_header(headers, n, "transfer-encoding"))
     rc = np_http_conn_putheader(c, "Transfer-Encoding", "chunked", 7, err);
+  if (!rc)
+    rc = put_headers(c, headers, n, err);
   if (!rc)
     rc = np_http_conn_endheaders(c, NULL, 0, 0, err);
   char *block = rc ? NULL : np_malloc(c->o.blocksize);

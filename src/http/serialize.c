@@ -106,7 +106,7 @@ size_t np_http_format_chunk_line(char *out, uint64_t len) {
   char tmp[17];
   size_t n = 0;
   do {
-    tmp[n++] = "0123456789abcdef"[len & 15];
+    tmp[n++] = np__hexdigits_upper[len & 15]; /* as CPython writes it */
     len >>= 4;
   } while (len);
   for (size_t i = 0; i < n; i++)

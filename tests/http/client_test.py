@@ -315,7 +315,51 @@ def nginx_cases():
         ng.stop()
 
 
+def request_bytes_cases():
+    """The bytes on the wire equal CPython http.client's for the same
+    request() calls."""
+    import http.client
+    srv = peers.RecordingServer()
+    cases = [
+        ("GET", "/", None, {}),
+        ("POST", "/p", b"abc", {}),
+        ("PUT", "/x", None, {}),
+        ("GET", "/h?q=1", None, {"X-A": "1", "Accept": "text/html"}),
+        ("HEAD", "/h", None, {}),
+        ("GET", "/", None, {"Host": "example.org"}),
+        ("GET", "/", None, {"Accept-Encoding": "gzip"}),
+        ("GET", "http://other.example:81/x", None, {}),
+        ("PATCH", "/p", b"", {"Content-Type": "text/plain"}),
+        ("POST", "/stream", "stream", {}),
+    ]
+    try:
+        for method, url, body, headers in cases:
+            srv.requests.clear()
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port)
+            if body == "stream":
+                conn.request(method, url, body=(b"z" * 8192 for _ in range(36)),
+                             headers=headers)
+            else:
+                conn.request(method, url, body=body, headers=headers)
+            conn.getresponse().read()
+            conn.close()
+            args = []
+            for k, v in headers.items():
+                args += ["--header", "%s: %s" % (k, v)]
+            if body == "stream":
+                args += ["--stream-body", str(8192 * 36)]
+            elif body is not None:
+                args += ["--body", body.decode()]
+            run(srv.port, *args, method, url)
+            ok = len(srv.requests) == 2 and srv.requests[0] == srv.requests[1]
+            check("request bytes equal CPython's: %s %s %s" % (method, url, headers),
+                  ok, "\n".join(repr(r[:400]) for r in srv.requests))
+    finally:
+        srv.stop()
+
+
 cpython_cases()
+request_bytes_cases()
 misbehaving_cases()
 invalid_input_cases()
 nginx_cases()

@@ -391,3 +391,57 @@ http {{
                 self.proc.kill()
                 self.proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class RecordingServer:
+    """Records the raw bytes of each request (head and body, framing kept)
+    and answers 200 with an empty body, keeping the connection."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.requests = []
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping:
+            conn, _ = self.sock.accept()
+            conn.settimeout(10)
+            buf = b""
+            try:
+                while not self.stopping:
+                    while b"\r\n\r\n" not in buf:
+                        data = conn.recv(65536)
+                        if not data:
+                            raise EOFError
+                        buf += data
+                    head, _, buf = buf.partition(b"\r\n\r\n")
+                    low = head.lower()
+                    body = b""
+                    if b"transfer-encoding: chunked" in low:
+                        while not buf.endswith(b"0\r\n\r\n"):
+                            buf += conn.recv(65536)
+                        body, buf = buf, b""
+                    elif b"content-length:" in low:
+                        n = int(low.split(b"content-length:")[1].split(b"\r\n")[0])
+                        while len(buf) < n:
+                            buf += conn.recv(65536)
+                        body, buf = buf[:n], buf[n:]
+                    self.requests.append(head + b"\r\n\r\n" + body)
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            except (OSError, EOFError):
+                pass
+            conn.close()
+
+    def stop(self):
+        self.stopping = True
+        try:
+            socket.create_connection(("127.0.0.1", self.port), 1).close()
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.sock.close()
