@@ -125,7 +125,10 @@ NP_API np_slice np_http_conn_alpn(const np_http_conn *c);
  * Send a whole request, as HTTPConnection.request(): adds Host and
  * Accept-Encoding: identity unless given in headers, and Content-Length
  * for a body (and "Content-Length: 0" for POST, PUT and PATCH without
- * one).  body may be NULL.
+ * one).  body may be NULL.  The bytes sent are CPython's for the same call
+ * (tests/http/client_test.py compares them), with one deliberate
+ * difference: when headers say "Transfer-Encoding: chunked" the body is
+ * chunk-encoded (CPython sends it raw unless encode_chunked=True).
  */
 NP_API int np_http_conn_request(np_http_conn *c, const char *method,
                                 const char *url, const void *body,
