@@ -353,11 +353,9 @@ static int lwp_cookie(np_cookiejar *jar, const np__ck_words *w, size_t first,
   }
   long long version = 0;
   if (rc == NP_OK) {
-    c->has_version = set[VERSION];
-    if (set[VERSION] && !v[VERSION])
-      version = 1; /* a bare "version" is True, and int(True) is 1 */
-    else if (set[VERSION] &&
-             !np__ck_pyint(v[VERSION], strlen(v[VERSION]), &version))
+    c->has_version = v[VERSION] != NULL; /* a bare "version" is None */
+    if (c->has_version &&
+        !np__ck_pyint(v[VERSION], strlen(v[VERSION]), &version))
       rc = NP_ECOOKIE_LOAD;
     c->version = (long)version;
   }
@@ -368,6 +366,8 @@ static int lwp_cookie(np_cookiejar *jar, const np__ck_words *w, size_t first,
     c->domain_initial_dot = FLAG(DOMAIN_DOT);
     c->secure = FLAG(SECURE);
     c->discard = FLAG(DISCARD);
+    /* Python fails on a missing domain; it stores a missing path as None,
+     * which later breaks add_cookie_header: refused here as malformed. */
     if (!v[DOMAIN] || !v[PATH])
       rc = NP_ECOOKIE_LOAD;
   }

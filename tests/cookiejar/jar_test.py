@@ -136,6 +136,8 @@ def scenario(rng):
         cmds.append(("C", d, p, n))
     cmds.append(("D",))
     cmds.append((rng.choice("ML"),))
+    for _ in range(rng.randint(0, 2)):
+        cmds.append(file_case(rng))
     return cmds
 
 
@@ -154,6 +156,54 @@ HAND = [
                        'Path="/acme"')]),
      ("A", ("http://www.acme.com/acme/shipping", 0, None)), ("D",), ("L",)],
 ]
+
+
+MOZ_MAGIC = ["# Netscape HTTP Cookie File", "# HTTP Cookie File",
+             "#HTTP Cookie File", "# Netscape HTTP Cookie File (curl)"]
+MOZ_LINES = [
+    ".acme.com\tTRUE\t/\tFALSE\t4102444800\tsid\t1",
+    "www.acme.com\tFALSE\t/a\tTRUE\t\tn\tv",
+    "#HttpOnly_.acme.com\tTRUE\t/\tFALSE\t0\th\t1",
+    "#HttpOnly_www.acme.com\tFALSE\t/\tFALSE\t1800000000\th2\t1",
+    "acme.com\tTRUE\t/\tFALSE\t1\tx\ty", "a\tb", "# comment", "",
+    "  ", "$x", "\tFALSE\t/\tFALSE\t\t\tvalueonly",
+    "x.com\tFALSE\t/\tFALSE\t1e10\tf\t1",
+    ".x.com\tTRUE\t/\tFALSE\tabc\tf\t1",
+    ".x.com\tTRUE\t/\tFALSE\t 5 \tf\t1",
+    "WWW.ACME.COM\tFALSE\t/\tFALSE\t1700000100\tu\t1",
+    ".x.com\tTRUE\t/p\tTRUE\t1600000000\texpired\t1",
+    ".x.com\tTRUE\t/\tFALSE\t1\ta\tb\tc", "x\tFALSE\t/\tyes\t\tn\t"]
+LWP_MAGIC = ["#LWP-Cookies-2.0", "#LWP-Cookies-1.0", "#LWP-Cookies-x",
+             "#LWP-Cookies-2.0 extra"]
+LWP_LINES = [
+    'Set-Cookie3: a=1; path="/"; domain=".acme.com"; path_spec; domain_dot; '
+    'expires="2100-01-01 00:00:00Z"; version=0',
+    'Set-Cookie3: b="x y"; path="/a"; domain=www.acme.com; discard; version=1',
+    'Set-Cookie3: c=1; path="/"; version=0',
+    'Set-Cookie3: e=1; path=/; domain=x.com; version=abc',
+    'Set-Cookie3: f=1; path=/; domain=x.com; port_spec; version=0',
+    'Set-Cookie3: g=1; path=/; domain=x.com; port="80,81"; port_spec; '
+    'comment="hi \\"x\\""; commenturl=http://c; HttpOnly; SameSite=Lax; '
+    'version=1',
+    'Set-Cookie3: h; path=/; domain=.x.com; expires="2000-01-01 00:00:00Z"; '
+    'version=0',
+    'Set-Cookie3: i=1; path=/; domain=.x.com; expires=garbage; secure',
+    'Set-Cookie3: j=1; path=/; domain=.x.com; version', "Set-Cookie: k=1",
+    "# comment", "", 'Set-Cookie3: l=1; Path=/; DOMAIN=.X.com; Version=0, '
+    'm=2; path=/; domain=y.com']
+
+
+def file_case(rng):
+    if rng.random() < 0.5:
+        fmt, magic, pool = "M", MOZ_MAGIC, MOZ_LINES
+    else:
+        fmt, magic, pool = "L", LWP_MAGIC, LWP_LINES
+    lines = [rng.choice(magic)] + [rng.choice(pool)
+                                   for _ in range(rng.randint(0, 6))]
+    text = rng.choice(["\n", "\r\n", "\r"]).join(lines)
+    if rng.random() < 0.5:
+        text += "\n"
+    return ("F", fmt, rng.randint(0, 1), rng.randint(0, 1), text)
 
 
 def enc(s):
@@ -181,6 +231,8 @@ def to_line(cmd):
         return s
     if op == "C":
         return "C " + " ".join(enc(x) for x in cmd[1:])
+    if op == "F":
+        return "F %s %d %d %s" % (cmd[1], cmd[2], cmd[3], enc(cmd[4]))
     return op
 
 
@@ -271,6 +323,19 @@ def run_python(cmds, tmpdir):
             jar.clear_expired_cookies()
         elif op == "S":
             jar.clear_session_cookies()
+        elif op == "F":
+            cls = cj.MozillaCookieJar if cmd[1] == "M" else cj.LWPCookieJar
+            fn = os.path.join(tmpdir, "in.txt")
+            with open(fn, "w", newline="") as f:
+                f.write(cmd[4])
+            j = cls(fn, policy=policy)
+            try:
+                j.load(ignore_discard=bool(cmd[2]),
+                       ignore_expires=bool(cmd[3]))
+                out.append("0")
+            except cj.LoadError:
+                out.append("-310")
+            out.append(dump(j))
         elif op in "ML":
             cls = cj.MozillaCookieJar if op == "M" else cj.LWPCookieJar
             fn = os.path.join(tmpdir, "jar.txt")

@@ -11,6 +11,8 @@
  *   D                         every cookie, in iteration order
  *   C domain path name        clear(...): prints the status name
  *   X / S                     clear_expired_cookies / clear_session_cookies
+ *   F M|L discard expires hex load the file bytes into a new jar with
+ *                             those ignore_* flags: status, then dump
  *   M / L                     save as Mozilla / LWP (ignore_discard and
  *                             ignore_expires on): print the file, then load
  *                             it into a new jar and dump that
@@ -207,6 +209,23 @@ static void roundtrip(np_cookiejar *jar, np_cookiejar_format fmt) {
   np_buf_free(&f);
 }
 
+static void load_file(void) {
+  char *fmt = strtok(NULL, " ");
+  bool idisc = atoi(strtok(NULL, " ")), iexp = atoi(strtok(NULL, " "));
+  char *data = unhex(strtok(NULL, " "));
+  np_cookiejar *j = np_cookiejar_new(&g_policy);
+  np_cookiejar_limits none = {0, 0, 0};
+  np_cookiejar_set_limits(j, &none);
+  np_cookiejar_set_clock(j, fixed_now);
+  int rc = np_cookiejar_load_mem(
+      j, fmt[0] == 'M' ? NP_COOKIEJAR_MOZILLA : NP_COOKIEJAR_LWP, data,
+      data ? strlen(data) : 0, idisc, iexp, NULL);
+  printf("%d\n", rc);
+  dump(j);
+  np_cookiejar_free(j);
+  free(data);
+}
+
 int main(void) {
   char *line = NULL;
   size_t cap = 0;
@@ -259,6 +278,9 @@ int main(void) {
       break;
     case 'S':
       np_cookiejar_clear_session_cookies(jar);
+      break;
+    case 'F':
+      load_file();
       break;
     case 'M':
     case 'L':
