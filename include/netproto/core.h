@@ -123,6 +123,9 @@ typedef enum np_status {
 
   /* later modules take the next hundreds: cookies -300, ftp -400,
    * request -500, server -600, gateway -700, browser -800 */
+  /* gateway (wsgiref): -700 .. -799 */
+  NP_EGW_INVALID = -700, /* the validator found a violation of the gateway interface */
+
   /* webbrowser: -800 .. -899 */
   NP_EBROWSER_NOTFOUND = -800, /* no runnable browser (Python's Error) */
   NP_EBROWSER_FAILED = -801,   /* every browser tried failed to open the URL */

@@ -414,6 +414,41 @@ NP_API int np_gw_cgi_run(np_gw_app app, np_gw_environ *env, int in_fd,
 /* CGIHandler().run(app): read_environ, then file descriptors 0, 1, 2. */
 NP_API int np_gw_cgi_main(np_gw_app app);
 
+/* ---- validate (wsgiref.validate) ---- */
+
+/*
+ * The validator: a middleware that checks the server (the environ it
+ * gives) and the application (its start_response calls, write() calls and
+ * body) against this interface's rules, the checks of Python's
+ * wsgiref.validate that mean something in C.  Each violation is written
+ * to wsgi.errors as "validate: NAME: detail" and fails the request with
+ * NP_EGW_INVALID (the server answers 500 if nothing was sent yet).  Python's
+ * warnings (a method it does not know, no QUERY_STRING, a status without a
+ * reason) are written as "validate: warning: NAME: detail" and do not fail.
+ *
+ * Names: environ.missing_key, environ.http_content_type,
+ * environ.http_content_length, environ.url_scheme, environ.script_name,
+ * environ.path_info, environ.content_length, environ.no_path,
+ * start_response.status, start_response.header_name,
+ * start_response.header_value, start_response.hop_by_hop,
+ * start_response.content_type, start_response.twice,
+ * start_response.exc_info_after_headers, write.before_start_response,
+ * write.bad_data, body.before_start_response, body.bad_chunk,
+ * body.after_close, body.close_twice, app.no_start_response,
+ * input.bad_args, errors.bad_args.
+ *
+ * The np_gw_validator is the middleware's context: keep it alive while
+ * the application it wraps is served.  It holds no per-request state (one
+ * allocation per request does), so one validator serves any number of
+ * threads.
+ */
+typedef struct np_gw_validator {
+  np_gw_app inner; /* read-only */
+} np_gw_validator;
+
+/* validator(application): returns the wrapped application. */
+NP_API np_gw_app np_gw_validator_wrap(np_gw_validator *v, np_gw_app inner);
+
 /* ---- util (wsgiref.util) ---- */
 
 /* "https" when HTTPS is "yes", "on" or "1", else "http". */

@@ -74,6 +74,8 @@ static const struct {
     {NP_EFTP_PROTO, "NP_EFTP_PROTO", "FTP reply does not follow the protocol (error_proto)"},
     {NP_EFTP_LINE_TOO_LONG, "NP_EFTP_LINE_TOO_LONG", "FTP line longer than the limit"},
     {NP_EFTP_NEWLINE, "NP_EFTP_NEWLINE", "an illegal newline character should not be contained"},
+    /* gateway */
+    {NP_EGW_INVALID, "NP_EGW_INVALID", "the gateway interface was violated (wsgiref.validate)"},
     /* webbrowser */
     {NP_EBROWSER_NOTFOUND, "NP_EBROWSER_NOTFOUND", "could not locate runnable browser"},
     {NP_EBROWSER_FAILED, "NP_EBROWSER_FAILED", "no browser could open the URL"},

@@ -137,23 +137,17 @@ static int read_block(const np_gw_chunk *fc, uint64_t *done, char *scratch,
                       size_t cap, np_gw_chunk *out) {
   uint64_t left = fc->count - *done;
   size_t want = left < cap ? (size_t)left : cap;
-  for (;;) {
-    ssize_t r = pread(fc->fd, scratch, want, (off_t)(fc->offset + *done));
-    if (r < 0 && errno == ESPIPE)
-      r = read(fc->fd, scratch, want);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0)
-      return NP_ESYS;
-    if (r == 0)
-      return NP_GW_END;
-    *done += (uint64_t)r;
-    memset(out, 0, sizeof *out);
-    out->kind = NP_GW_CHUNK_BYTES;
-    out->data = scratch;
-    out->len = (size_t)r;
-    return NP_OK;
-  }
+  ssize_t r = np__gw_read_at(fc->fd, scratch, want, fc->offset + *done);
+  if (r < 0)
+    return NP_ESYS;
+  if (r == 0)
+    return NP_GW_END;
+  *done += (uint64_t)r;
+  memset(out, 0, sizeof *out);
+  out->kind = NP_GW_CHUNK_BYTES;
+  out->data = scratch;
+  out->len = (size_t)r;
+  return NP_OK;
 }
 
 int np_gw_body_next_bytes(np_gw_body *b, np_gw_chunk *out, char *scratch,

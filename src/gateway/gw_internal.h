@@ -5,6 +5,8 @@
 #include "core/internal.h"
 #include "netproto/gateway.h"
 
+#include <sys/types.h>
+
 /* setup_testing_defaults: give the environ its own empty input and a
  * discarding errors stream where none is set. */
 void np__gw_environ_test_streams(np_gw_environ *e);
@@ -17,6 +19,10 @@ bool np__gw_status_ok(const char *status);
 /* A header name is a token; a value holds no control byte but HTAB. */
 bool np__gw_token(const char *s);
 bool np__gw_value_ok(const char *s);
+
+/* pread, or read for pipes and sockets (FileWrapper over a pipe);
+ * retries EINTR. */
+ssize_t np__gw_read_at(int fd, char *buf, size_t n, uint64_t off);
 
 /* Remove every field (the list is reused). */
 void np__gw_headers_clear(np_gw_headers *h);

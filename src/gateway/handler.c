@@ -236,7 +236,7 @@ static int send_file(run *r, const np_gw_chunk *c) {
     while (done < fc.count) {
       uint64_t left = fc.count - done;
       size_t want = left < sizeof block ? (size_t)left : sizeof block;
-      ssize_t got = pread(fc.fd, block, want, (off_t)(fc.offset + done));
+      ssize_t got = np__gw_read_at(fc.fd, block, want, fc.offset + done);
       if (got <= 0)
         return got == 0 ? NP_EOF : NP_ESYS;
       int rc = body_bytes(r, block, (size_t)got);

@@ -68,9 +68,7 @@ static int fd_sendfile(np_gw_output *o, int fd, uint64_t off,
   char block[16384];
   while (count) {
     size_t want = count < sizeof block ? (size_t)count : sizeof block;
-    ssize_t r = pread(fd, block, want, (off_t)off);
-    if (r < 0 && errno == EINTR)
-      continue;
+    ssize_t r = np__gw_read_at(fd, block, want, off);
     if (r <= 0)
       return r == 0 ? NP_EOF : NP_ESYS;
     rc = write_all(o->fd, block, (size_t)r);

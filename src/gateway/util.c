@@ -2,7 +2,9 @@
  * hop-by-hop names, and the checks the gateway shares. */
 #include "gateway/gw_internal.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool slice_is(np_slice s, const char *lit) {
   size_t n = strlen(lit);
@@ -273,4 +275,15 @@ bool np__gw_status_ok(const char *status) {
   if (status[3] != ' ')
     return false;
   return np__gw_value_ok(status + 4);
+}
+
+ssize_t np__gw_read_at(int fd, char *buf, size_t n, uint64_t off) {
+  for (;;) {
+    ssize_t r = pread(fd, buf, n, (off_t)off);
+    if (r < 0 && errno == ESPIPE)
+      r = read(fd, buf, n); /* a pipe: its position is the offset */
+    if (r < 0 && errno == EINTR)
+      continue;
+    return r;
+  }
 }
