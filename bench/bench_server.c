@@ -3,6 +3,8 @@
  * access log off) and `python3 -m http.server`, in one run:
  *   1. wrk, 2 threads, 64 keep-alive connections, on a 13-byte file and on
  *      a 1 MiB file: requests per second, and the ratio netproto / peer;
+ *      and the server's CPU time per request (from /proc), which a busy
+ *      machine disturbs much less than the rate;
  *   2. 10,000 idle keep-alive connections held open (each has made one
  *      request): the server's memory (resident, all its processes), its
  *      growth per connection, and the peak.
@@ -10,7 +12,8 @@
  * speaks HTTP/1.0 and closes every connection, so it has no idle
  * keep-alive figure.
  *
- *   bench_server [--quick] [--seconds N] [--conns N] [--cli PATH]
+ *   bench_server [--quick] [--seconds N] [--runs ROUNDS] [--conns N]
+ *                [--cli PATH]
  * Needs wrk, nginx and python3 (scripts/deps.txt); a missing peer prints
  * n/a.  Nothing here fails on speed.
  */
@@ -34,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int seconds = 10, idle_conns = 10000;
+static int seconds = 5, rounds = 3, idle_conns = 10000;
 static char dir[256], cli[4096];
 
 static void sleep_ms(long ms) {
@@ -146,8 +149,53 @@ static long tree_kib(pid_t pid, const char *field) {
   return total;
 }
 
-/* wrk's "Requests/sec:" for url, or -1. */
-static double run_wrk(const char *url) {
+/* utime + stime (clock ticks) of one process, all its threads. */
+static long long proc_ticks(pid_t pid) {
+  char p[64], buf[1024];
+  snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(p, "r");
+  if (!f)
+    return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  char *rp = strrchr(buf, ')');
+  unsigned long long ut = 0, st = 0;
+  /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt
+   * majflt cmajflt utime stime */
+  if (!rp || sscanf(rp + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+                             "%llu %llu", &ut, &st) != 2)
+    return 0;
+  return (long long)(ut + st);
+}
+
+/* CPU ticks of pid and its children (nginx's workers). */
+static long long tree_ticks(pid_t pid) {
+  long long total = proc_ticks(pid);
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  while (d && (e = readdir(d))) {
+    char p[300], buf[512];
+    snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
+    FILE *f = fopen(p, "r");
+    if (!f)
+      continue;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *rp = strrchr(buf, ')');
+    int ppid = 0;
+    char st;
+    if (rp && sscanf(rp + 2, "%c %d", &st, &ppid) == 2 && ppid == pid)
+      total += proc_ticks(atoi(e->d_name));
+  }
+  if (d)
+    closedir(d);
+  return total;
+}
+
+/* wrk's "Requests/sec:" for url, or -1; *count gets the request count. */
+static double run_wrk(const char *url, const char *who, double *count) {
   char cmd[512], line[512];
   snprintf(cmd, sizeof cmd, "wrk -t2 -c64 -d%ds %s 2>&1", seconds, url);
   FILE *p = popen(cmd, "r");
@@ -158,11 +206,14 @@ static double run_wrk(const char *url) {
   while (fgets(line, sizeof line, p)) {
     if (strncmp(line, "Requests/sec:", 13) == 0)
       rps = strtod(line + 13, NULL);
+    if (strstr(line, " requests in "))
+      *count = strtod(line, NULL);
     if (strstr(line, "Non-2xx") || strstr(line, "Socket errors"))
       errors = 1;
   }
   if (pclose(p) != 0 || errors)
-    fprintf(stderr, "bench_server: wrk reported errors for %s\n", url);
+    fprintf(stderr, "bench_server: wrk reported errors for %s (%s)\n", url,
+            who);
   return rps;
 }
 
@@ -221,6 +272,7 @@ typedef struct server {
   pid_t pid;
   int port;
   double rps_small, rps_big;
+  double cpu_small, cpu_big; /* server CPU microseconds per request */
   long base_kib, idle_kib, peak_kib;
   int idle_ok;
 } server;
@@ -272,25 +324,58 @@ static pid_t start_server(server *s) {
   return s->pid;
 }
 
-static void measure(server *s, int do_idle) {
-  s->rps_small = s->rps_big = -1;
-  s->base_kib = s->idle_kib = s->peak_kib = -1;
-  if (start_server(s) <= 0) {
-    fprintf(stderr, "bench_server: %s did not start\n", s->name);
-    return;
+/* Throughput: every server runs while the others idle; rounds alternate
+ * between them (netproto, nginx, python, netproto, ...) and each keeps its
+ * best round, so load from other programs on the machine, which comes and
+ * goes, does not favour whoever ran in a quiet moment. */
+static void measure_rps(server *s, int n, int nrounds) {
+  for (int i = 0; i < n; i++) {
+    s[i].rps_small = s[i].rps_big = -1;
+    s[i].cpu_small = s[i].cpu_big = -1;
+    if (start_server(&s[i]) <= 0)
+      fprintf(stderr, "bench_server: %s did not start\n", s[i].name);
   }
-  char url[128];
-  snprintf(url, sizeof url, "http://127.0.0.1:%d/s13.txt", s->port);
-  s->rps_small = run_wrk(url);
-  snprintf(url, sizeof url, "http://127.0.0.1:%d/big.bin", s->port);
-  s->rps_big = run_wrk(url);
-  stop(s->pid);
-  if (!do_idle)
-    return;
-  /* A fresh server for memory, so wrk's load does not count. */
+  for (int round = 0; round < nrounds; round++) {
+    for (int i = 0; i < n; i++) {
+      if (s[i].pid <= 0)
+        continue;
+      char url[128];
+      double count = 0, cpu;
+      long long t0 = tree_ticks(s[i].pid);
+      snprintf(url, sizeof url, "http://127.0.0.1:%d/s13.txt", s[i].port);
+      double v = run_wrk(url, s[i].name, &count);
+      cpu = count > 0 ? (double)(tree_ticks(s[i].pid) - t0) * 1e6 /
+                            (double)sysconf(_SC_CLK_TCK) / count
+                      : -1;
+      if (v > s[i].rps_small)
+        s[i].rps_small = v;
+      if (cpu > 0 && (s[i].cpu_small < 0 || cpu < s[i].cpu_small))
+        s[i].cpu_small = cpu;
+      t0 = tree_ticks(s[i].pid);
+      count = 0;
+      snprintf(url, sizeof url, "http://127.0.0.1:%d/big.bin", s[i].port);
+      v = run_wrk(url, s[i].name, &count);
+      cpu = count > 0 ? (double)(tree_ticks(s[i].pid) - t0) * 1e6 /
+                            (double)sysconf(_SC_CLK_TCK) / count
+                      : -1;
+      if (v > s[i].rps_big)
+        s[i].rps_big = v;
+      if (cpu > 0 && (s[i].cpu_big < 0 || cpu < s[i].cpu_big))
+        s[i].cpu_big = cpu;
+    }
+  }
+  for (int i = 0; i < n; i++)
+    stop(s[i].pid);
+}
+
+/* Memory: a fresh server, one warm-up request, then idle_conns clients. */
+static void measure_idle(server *s) {
+  s->base_kib = s->idle_kib = s->peak_kib = -1;
   if (start_server(s) <= 0)
     return;
   int *fds = malloc(sizeof(int) * (size_t)idle_conns);
+  for (int i = 0; i < idle_conns; i++)
+    fds[i] = -1;
   int warm = dial(s->port, 0); /* one request first: buffers allocated */
   if (warm >= 0) {
     static const char r[] = "GET /s13.txt HTTP/1.0\r\n\r\n";
@@ -360,6 +445,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--quick")) {
       seconds = 2;
+      rounds = 1;
       idle_conns = 2000;
     } else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
       seconds = atoi(argv[++i]);
@@ -368,7 +454,9 @@ int main(int argc, char **argv) {
     } else if (!strcmp(argv[i], "--cli") && i + 1 < argc) {
       snprintf(cli, sizeof cli, "%s", argv[++i]);
     } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-      i++; /* accepted for scripts/bench.sh; one run each here */
+      rounds = atoi(argv[++i]);
+      if (rounds < 1)
+        rounds = 1;
     }
   }
   find_cli(argv[0]);
@@ -392,11 +480,13 @@ int main(int argc, char **argv) {
 
   server s[3] = {{.name = "netproto serve"}, {.name = "nginx"},
                  {.name = "python3 -m http.server"}};
-  for (int i = 0; i < 3; i++)
-    measure(&s[i], i < 2);
+  measure_rps(s, 3, rounds);
+  measure_idle(&s[0]);
+  measure_idle(&s[1]);
 
-  printf("\nHTTP static files, wrk -t2 -c64 -d%ds, keep-alive, loopback\n",
-         seconds);
+  printf("\nHTTP static files, wrk -t2 -c64 -d%ds, keep-alive, loopback, "
+         "best of %d alternating rounds\n",
+         seconds, rounds);
   printf("  %-24s %14s %14s\n", "server", "13 B req/s", "1 MiB req/s");
   for (int i = 0; i < 3; i++)
     printf("  %-24s %14.0f %14.0f\n", s[i].name, s[i].rps_small, s[i].rps_big);
@@ -405,6 +495,15 @@ int main(int argc, char **argv) {
   ratio("1 MiB vs nginx", s[0].rps_big, s[1].rps_big);
   ratio("13 B vs python3 -m http.server", s[0].rps_small, s[2].rps_small);
   ratio("1 MiB vs python3 -m http.server", s[0].rps_big, s[2].rps_big);
+  printf("\nserver CPU time per request (user+system, all its processes "
+         "and threads; best round)\n");
+  printf("  %-24s %14s %14s\n", "server", "13 B us/req", "1 MiB us/req");
+  for (int i = 0; i < 3; i++)
+    printf("  %-24s %14.2f %14.2f\n", s[i].name, s[i].cpu_small,
+           s[i].cpu_big);
+  printf("ratio peer / netproto (>= 1.0: netproto uses less CPU)\n");
+  ratio("13 B vs nginx", s[1].cpu_small, s[0].cpu_small);
+  ratio("1 MiB vs nginx", s[1].cpu_big, s[0].cpu_big);
 
   printf("\n%d idle keep-alive connections (each made one request)\n",
          idle_conns);

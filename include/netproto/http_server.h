@@ -90,7 +90,8 @@ NP_API int np_httpd_new(const np_httpd_options *opts,
                         const np_httpd_handler *handler, np_httpd **out,
                         np_error *err);
 /* Serve until np_httpd_stop(); runs the workers (the caller's thread is
- * one of them).  NP_OK after a stop. */
+ * one of them).  NP_OK after a stop; NP_ESTATE when called a second time
+ * (make a new server instead). */
 NP_API int np_httpd_serve(np_httpd *h, np_error *err);
 /*
  * Stop: close the listening sockets, close idle keep-alive connections,

@@ -731,6 +731,9 @@ static void np__restore_sigpipe(const sigset_t *old) {
 }
 
 int np_httpd_serve(np_httpd *h, np_error *err) {
+  if (h->served) /* the workers are released when serving ends */
+    return np_error_set(err, NP_ESTATE, "np_httpd_serve runs once");
+  h->served = 1;
   sigset_t oldmask;
   np__block_sigpipe(&oldmask);
   int rc = np__httpd_serve(h, err);

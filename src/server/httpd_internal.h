@@ -71,6 +71,7 @@ struct np_httpd {
   np__addr addr;
   atomic_int stopping;
   atomic_ulong requests;
+  int served;          /* np_httpd_serve ran (it runs once) */
 };
 
 struct np_httpd_req {
