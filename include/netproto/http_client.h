@@ -183,7 +183,7 @@ NP_API int np_http_conn_end_chunks(np_http_conn *c, np_error *err);
  * and other 1xx responses).  *out is owned by the connection.
  * NP_EHTTP_RESPONSE_NOT_READY when no request was sent or the previous
  * response is still open; NP_EHTTP_REMOTE_DISCONNECTED when the server
- * closed before sending a byte; parser statuses (NP_EHTTP_BAD_STATUS_LINE,
+ * closed (or reset: err->sys_errno ECONNRESET) before sending a byte; parser statuses (NP_EHTTP_BAD_STATUS_LINE,
  * NP_EHTTP_LINE_TOO_LONG...) for bad responses, the connection closed.
  */
 NP_API int np_http_conn_getresponse(np_http_conn *c, np_http_resp **out,

@@ -3,6 +3,7 @@
 #include "http/client_internal.h"
 #include "core/net.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -529,11 +530,26 @@ static int read_head(np_http_conn *c, np_error *err) {
     int rc;
     while ((rc = np_http_parse_head(p, c->rbuf.data, c->rbuf.len, NULL,
                                     err)) == NP_EAGAIN) {
-      rc = np__http_conn_fill(c, err);
+      np_error e = NP_ERROR_INIT;
+      rc = np__http_conn_fill(c, &e);
       if (rc == NP_EOF)
         return head_eof(c, err);
-      if (rc)
+      if (rc == NP_ESYS && c->rbuf.len == 0 && e.sys_errno == ECONNRESET) {
+        /* A kept connection the server dropped: the request met a reset
+         * instead of the end of stream, same meaning. */
+        np_error_set(err, NP_EHTTP_REMOTE_DISCONNECTED,
+                     "Remote end reset connection without response");
+        if (err)
+          err->sys_errno = ECONNRESET;
+        return NP_EHTTP_REMOTE_DISCONNECTED;
+      }
+      if (rc) {
+        if (err) {
+          np_error_clear(err);
+          *err = e; /* no payload: a plain copy */
+        }
         return rc;
+      }
     }
     if (rc)
       return rc;
