@@ -27,8 +27,9 @@
  * Limits against cookie flooding (np_cookiejar_limits): at most
  * max_per_domain cookies under one domain key (default 180), max_total in
  * the jar (default 3000) and max_cookie_size bytes of name plus value
- * (default 4096).  A cookie past a limit is not stored (a replaced cookie
- * always is); Python has no such limits.  0 means "no limit".
+ * (default 4096).  A cookie past a limit is not stored (one that replaces
+ * a cookie of the same domain, path and name needs no room, but must still
+ * be small enough); Python has no such limits.  0 means "no limit".
  */
 #ifndef NETPROTO_COOKIEJAR_H
 #define NETPROTO_COOKIEJAR_H

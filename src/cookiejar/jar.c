@@ -204,12 +204,15 @@ static size_t find_name(const np__ck_path *p, const char *name) {
   return (size_t)-1;
 }
 
-static bool over_limit(const np_cookiejar *jar, const np_cookie *c,
-                       const np__ck_domain *d) {
-  const np_cookiejar_limits *l = &jar->limits;
+static bool too_big(const np_cookiejar *jar, const np_cookie *c) {
   size_t size = strlen(c->name) + (c->value ? strlen(c->value) : 0);
-  return (l->max_cookie_size && size > l->max_cookie_size) ||
-         (l->max_total && jar->total >= l->max_total) ||
+  return jar->limits.max_cookie_size && size > jar->limits.max_cookie_size;
+}
+
+/* Whether one more cookie would pass the count limits. */
+static bool no_room(const np_cookiejar *jar, const np__ck_domain *d) {
+  const np_cookiejar_limits *l = &jar->limits;
+  return (l->max_total && jar->total >= l->max_total) ||
          (l->max_per_domain && d && d->count >= l->max_per_domain);
 }
 
@@ -217,6 +220,10 @@ int np__jar_store(np_cookiejar *jar, np_cookie *c) {
   if (!c->name || !c->domain || !c->path) {
     np_cookie_free(c);
     return NP_EINVAL;
+  }
+  if (too_big(jar, c)) {
+    np_cookie_free(c);
+    return NP_ETOOLARGE;
   }
   np__ck_domain *d = np__jar_find_domain(jar, c->domain);
   np__ck_path *p = d ? find_path(d, c->path) : NULL;
@@ -226,7 +233,7 @@ int np__jar_store(np_cookiejar *jar, np_cookie *c) {
     p->v[i] = c;
     return NP_OK;
   }
-  if (over_limit(jar, c, d)) {
+  if (no_room(jar, d)) {
     np_cookie_free(c);
     return NP_ETOOLARGE;
   }

@@ -95,6 +95,9 @@ TEST(flood_limits) {
   }
   ASSERT_EQ_INT(np_cookiejar_count(jar), 5); /* per domain */
   extract(jar, "http://a.com/", "c0=replaced-is-fine");
+  ASSERT(strstr(header(jar, "http://a.com/"), "c0=replaced-is-fine"));
+  extract(jar, "http://a.com/", "c0=but-not-with-a-value-this-long");
+  ASSERT(strstr(header(jar, "http://a.com/"), "c0=replaced-is-fine"));
   for (int i = 0; i < 10; i++) {
     snprintf(h, sizeof h, "d%d=v", i);
     extract(jar, "http://b.com/", h);
