@@ -60,22 +60,22 @@ def cpython_cases():
                           "GET", "/bytes/0")
         check("cpython: keep-alive GETs, sized and chunked bodies",
               [status(r) for r in res] == ["200"] * 3 and
-              res[0]["body_fnv"] == peers.fnv(bytes(i % 251 for i in range(100000))) and
-              res[1]["body_fnv"] == peers.fnv(bytes(i % 251 for i in range(250000))) and
-              res[0]["local_port"] == res[1]["local_port"] == res[2]["local_port"], out)
+              res[0].get("body_fnv") == peers.fnv(bytes(i % 251 for i in range(100000))) and
+              res[1].get("body_fnv") == peers.fnv(bytes(i % 251 for i in range(250000))) and
+              res[0].get("local_port") == res[1].get("local_port") == res[2].get("local_port"), out)
         res, out, _ = run(port, "--body", "hello body", "--print-body", "POST", "/echo")
         check("cpython: POST body with Content-Length echoes back",
               res[0].get("body") == "hello body", out)
         res, out, _ = run(port, "--stream-body", "300000", "POST", "/echo")
         check("cpython: streamed body goes out chunked",
-              status(res[0]) == "200" and res[0]["body_fnv"] == peers.fnv(b"z" * 300000), out)
+              status(res[0]) == "200" and res[0].get("body_fnv") == peers.fnv(b"z" * 300000), out)
         res, out, _ = run(port, "--stream-body", "5000", "--header",
                           "Content-Length: 5000", "PUT", "/echo")
         check("cpython: streamed body with Content-Length",
-              res[0]["body_fnv"] == peers.fnv(b"z" * 5000), out)
+              res[0].get("body_fnv") == peers.fnv(b"z" * 5000), out)
         res, out, _ = run(port, "--print-body", "POST", "/echo")
         check("cpython: POST without body sends Content-Length: 0",
-              status(res[0]) == "200" and res[0]["body_len"] == "0", out)
+              status(res[0]) == "200" and res[0].get("body_len") == "0", out)
         res, out, _ = run(port, "--header", "X-Custom: 1", "--print-body", "GET",
                           "/headers")
         check("cpython: Host and Accept-Encoding: identity are added",
@@ -85,8 +85,8 @@ def cpython_cases():
             res, out, _ = run(port, "--read", mode, "GET", "/chunked/10000",
                               "GET", "/bytes/70001")
             check("cpython: read mode %s gives the same bytes" % mode,
-                  res[0]["body_fnv"] == peers.fnv(bytes(i % 251 for i in range(10000))) and
-                  res[1]["body_fnv"] == peers.fnv(bytes(i % 251 for i in range(70001))), out)
+                  res[0].get("body_fnv") == peers.fnv(bytes(i % 251 for i in range(10000))) and
+                  res[1].get("body_fnv") == peers.fnv(bytes(i % 251 for i in range(70001))), out)
         res, out, _ = run(port, "--trace", "GET", "/bytes/3")
         check("cpython: trace shows send and reply like debuglevel 1",
               "send: b'GET /bytes/3 HTTP/1.1\\r\\nHost:" in out and
@@ -94,7 +94,7 @@ def cpython_cases():
               "header: Content-Length: 3" in out, out)
         res, out, _ = run(port, "GET", "/missing")
         check("cpython: 404 is a response, not an error",
-              status(res[0]) == "404" and "ok" in res[0]["lines"], out)
+              status(res[0]) == "404" and "ok" in res[0].get("lines"), out)
     finally:
         srv.stop()
 
@@ -109,25 +109,25 @@ def misbehaving_cases():
 
         r, out = one("/truncated-length")
         check("truncated Content-Length body: IncompleteRead(10 bytes, 90 more)",
-              error(r) == "NP_EHTTP_INCOMPLETE_READ" and r["body_len"] == "10" and
-              r["value"] == "90", out)
+              error(r) == "NP_EHTTP_INCOMPLETE_READ" and r.get("body_len") == "10" and
+              r.get("value") == "90", out)
         r, out = one("/truncated-length", "--read", "4")
         check("truncated body read(4): partial bytes reported",
               error(r) == "NP_EHTTP_INCOMPLETE_READ" and r.get("partial") == "2", out)
         r, out = one("/truncated-chunked")
         check("truncated chunked body: IncompleteRead",
-              error(r) == "NP_EHTTP_INCOMPLETE_READ" and r["body_len"] == "5", out)
+              error(r) == "NP_EHTTP_INCOMPLETE_READ" and r.get("body_len") == "5", out)
         r, out = one("/bad-chunk")
         check("bad chunk size: named error after the good chunk",
-              error(r) == "NP_EHTTP_BAD_CHUNK_SIZE" and r["body_len"] == "5", out)
+              error(r) == "NP_EHTTP_BAD_CHUNK_SIZE" and r.get("body_len") == "5", out)
         r, out = one("/chunk-overflow")
         check("chunk size overflow", error(r) == "NP_EHTTP_CHUNK_SIZE_OVERFLOW", out)
         r, out = one("/chunked-ok", "--print-body")
         check("chunked with extension and trailer",
-              r.get("body") == "hello world" and "ok" in r["lines"], out)
+              r.get("body") == "hello world" and "ok" in r.get("lines"), out)
         r, out = one("/big-chunked")
         check("large chunks across reads",
-              r["body_fnv"] == peers.fnv(b"q" * (1 + 100 + 65536 + 3 + 70000)), out)
+              r.get("body_fnv") == peers.fnv(b"q" * (1 + 100 + 65536 + 3 + 70000)), out)
         r, out = one("/header-flood")
         check("header flood: more than 100 headers refused",
               error(r) == "NP_EHTTP_TOO_MANY_HEADERS", out)
@@ -147,10 +147,10 @@ def misbehaving_cases():
         for mode in ("read1", "peek", "3"):
             r, out = one("/chunk-drip", "--read", mode, "--print-body")
             check("chunk framing arriving alone, read mode %s: whole body" % mode,
-                  r.get("body") == "hello world" and "ok" in r["lines"], out)
-        r, out = one("/stall", "--timeout", "300")
+                  r.get("body") == "hello world" and "ok" in r.get("lines"), out)
+        r, out = one("/stall", "--timeout", "1000")
         check("stalled body hits the read time-out",
-              error(r) == "NP_ETIMEDOUT" and r["body_len"] == "2", out)
+              error(r) == "NP_ETIMEDOUT" and r.get("body_len") == "2", out)
         r, out = one("/no-response")
         check("closed without response: RemoteDisconnected",
               error(r) == "NP_EHTTP_REMOTE_DISCONNECTED", out)
@@ -173,35 +173,35 @@ def misbehaving_cases():
         r, out = one("/bare-cr")
         check("bare CR in a response header", error(r) == "NP_EHTTP_BARE_CR", out)
         r, out = one("/no-reason")
-        check("status line without reason", status(r) == "200" and r["status"] == "200 ", out)
+        check("status line without reason", status(r) == "200" and r.get("status") == "200 ", out)
         r, out = one("/multi")
         check("repeated headers all reported",
-              r["headers"].count("Set-Cookie: a=1") == 1 and
-              r["headers"].count("Set-Cookie: b=2") == 1, out)
+              r.get("headers").count("Set-Cookie: a=1") == 1 and
+              r.get("headers").count("Set-Cookie: b=2") == 1, out)
 
         res, out, _ = run(port, "GET", "/ok", "GET", "/ok", "GET", "/close-delimited",
                           "GET", "/ok")
         check("keep-alive reuse, then close-delimited closes, then reopen",
-              res[0]["local_port"] == res[1]["local_port"] == res[2]["local_port"] and
-              res[2]["will_close"] == "1" and res[2]["body_len"] == "13" and
-              res[3]["local_port"] != res[2]["local_port"] and status(res[3]) == "200", out)
+              res[0].get("local_port") == res[1].get("local_port") == res[2].get("local_port") and
+              res[2].get("will_close") == "1" and res[2].get("body_len") == "13" and
+              res[3].get("local_port") != res[2].get("local_port") and status(res[3]) == "200", out)
         res, out, _ = run(port, "GET", "/connection-close", "GET", "/ok")
         check("Connection: close reopens for the next request",
-              res[0]["will_close"] == "1" and status(res[1]) == "200" and
-              res[0]["local_port"] != res[1]["local_port"], out)
+              res[0].get("will_close") == "1" and status(res[1]) == "200" and
+              res[0].get("local_port") != res[1].get("local_port"), out)
         res, out, _ = run(port, "GET", "/http10", "GET", "/ok")
         check("HTTP/1.0 response closes, version 10",
-              res[0]["version"] == "10" and res[0]["will_close"] == "1" and
+              res[0].get("version") == "10" and res[0].get("will_close") == "1" and
               status(res[1]) == "200", out)
         res, out, _ = run(port, "GET", "/keepalive-then-close", "GET", "/ok")
         check("server closed an idle kept connection: RemoteDisconnected, as CPython",
-              res[0]["body_len"] == "2" and
+              res[0].get("body_len") == "2" and
               error(res[1]) == "NP_EHTTP_REMOTE_DISCONNECTED", out)
         res, out, _ = run(port, "GET", "/keepalive-then-close", "GET", "/ok", "GET", "/ok")
         check("after RemoteDisconnected the next request reconnects",
               status(res[2]) == "200", out)
         res, out, _ = run(port, "--body", "x" * 100000, "POST", "/echo")
-        check("100 kB request body", res[0]["body_fnv"] == peers.fnv(b"x" * 100000), out)
+        check("100 kB request body", res[0].get("body_fnv") == peers.fnv(b"x" * 100000), out)
     finally:
         srv.stop()
 
@@ -230,8 +230,8 @@ def invalid_input_cases():
         src = peers.free_port()
         res, out, _ = run(srv.port, "--source-port", str(src), "GET", "/ok")
         check("source address: the local end is bound to the port asked",
-              status(res[0]) == "200" and res[0]["local_port"] == str(src), out)
-        res, out, _ = run(srv.port, "--timeout", "300", "GET", "/stall")
+              status(res[0]) == "200" and res[0].get("local_port") == str(src), out)
+        res, out, _ = run(srv.port, "--timeout", "1000", "GET", "/stall")
         check("time-out: a stalled body read ends with NP_ETIMEDOUT",
               error(res[0]) == "NP_ETIMEDOUT", out)
     finally:
@@ -247,20 +247,20 @@ def nginx_cases():
                           "HEAD", "/big", "GET", "/small")
         check("nginx: keep-alive GETs of 0 B, 11 B, 5 MiB and a HEAD on one connection",
               [status(r) for r in res] == ["200"] * 5 and
-              res[1]["body_fnv"] == peers.fnv(files["big"]) and
-              res[2]["body_len"] == "0" and res[3]["body_len"] == "0" and
-              len({r["local_port"] for r in res if r["local_port"] != "-1"}) == 1, out)
+              res[1].get("body_fnv") == peers.fnv(files["big"]) and
+              res[2].get("body_len") == "0" and res[3].get("body_len") == "0" and
+              len({r.get("local_port") for r in res if r.get("local_port") != "-1"}) == 1, out)
         res, out, _ = run(ng.port, "--read", "read1", "GET", "/big")
-        check("nginx: read1 loop over 5 MiB", res[0]["body_fnv"] == peers.fnv(files["big"]), out)
+        check("nginx: read1 loop over 5 MiB", res[0].get("body_fnv") == peers.fnv(files["big"]), out)
         res, out, _ = run(ng.port, "GET", "/nothing")
         check("nginx: 404 with body", status(res[0]) == "404", out)
         ca = os.path.join(ng.dir, "ca.pem")
         res, out, _ = run(ng.tls_port, "--https", "--cafile", ca, "GET", "/big",
                           "GET", "/small")
         check("nginx TLS: verified with the CA file, keep-alive, ALPN http/1.1",
-              res[0]["body_fnv"] == peers.fnv(files["big"]) and status(res[1]) == "200" and
-              res[0]["alpn"] == "http/1.1" and
-              res[0]["local_port"] == res[1]["local_port"], out)
+              res[0].get("body_fnv") == peers.fnv(files["big"]) and status(res[1]) == "200" and
+              res[0].get("alpn") == "http/1.1" and
+              res[0].get("local_port") == res[1].get("local_port"), out)
         res, out, _ = run(ng.tls_port, "--https", "--host", "localhost", "--cafile",
                           ca, "GET", "/small")
         check("nginx TLS: host name localhost verified", status(res[0]) == "200", out)
@@ -300,11 +300,11 @@ def nginx_cases():
                               "--https", "--cafile", ca, "GET", "/small", "GET", "/big")
             check("CONNECT tunnel through a proxy to nginx TLS, keep-alive inside",
                   status(res[0]) == "200" and
-                  res[1]["body_fnv"] == peers.fnv(files["big"]), out)
+                  res[1].get("body_fnv") == peers.fnv(files["big"]), out)
             res, out, _ = run(proxy.port, "--tunnel", "localhost:%d" % ng.tls_port,
                               "--https", "--cafile", ca, "GET", "/small")
             check("CONNECT refused by the proxy: 407 reported",
-                  error(res[0]) == "NP_EHTTP_TUNNEL" and res[0]["value"] == "407", out)
+                  error(res[0]) == "NP_EHTTP_TUNNEL" and res[0].get("value") == "407", out)
             res, out, _ = run(proxy.port, "--tunnel", "127.0.0.1:%d" % ng.port,
                               "--proxy-header", "Proxy-Authorization: Basic dXA6cA==",
                               "GET", "/small")
