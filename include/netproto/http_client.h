@@ -201,6 +201,11 @@ NP_API np_http_header np_http_resp_header_at(const np_http_resp *r,
 /* The first value of a header (case-insensitive), or an absent slice. */
 NP_API np_slice np_http_resp_getheader(const np_http_resp *r,
                                        const char *name);
+/* getheader(name) as CPython returns it: every value of the header joined
+ * with ", ", appended to out.  NP_ENOTFOUND (nothing appended) when the
+ * header is absent; the np_buf's errors. */
+NP_API int np_http_resp_getheader_joined(const np_http_resp *r,
+                                         const char *name, np_buf *out);
 /* Every value of a header in turn: start with *from = 0; -1 at the end. */
 NP_API long np_http_resp_header_next(const np_http_resp *r, const char *name,
                                      size_t *from);

@@ -38,6 +38,19 @@ np_http_header np_http_resp_header_at(const np_http_resp *r, size_t i) {
 np_slice np_http_resp_getheader(const np_http_resp *r, const char *name) {
   return np_http_header_get(&r->p, name);
 }
+int np_http_resp_getheader_joined(const np_http_resp *r, const char *name,
+                                  np_buf *out) {
+  size_t from = 0;
+  int found = 0, rc = NP_OK;
+  for (long i; !rc && (i = np_http_header_next(&r->p, name, &from)) >= 0;) {
+    if (found++)
+      rc = np_buf_append(out, ", ", 2);
+    if (!rc)
+      rc = np_buf_append_slice(out, r->p.headers[i].value);
+  }
+  return rc ? rc : (found ? NP_OK : NP_ENOTFOUND);
+}
+
 long np_http_resp_header_next(const np_http_resp *r, const char *name,
                               size_t *from) {
   return np_http_header_next(&r->p, name, from);

@@ -174,6 +174,12 @@ def misbehaving_cases():
         check("bare CR in a response header", error(r) == "NP_EHTTP_BARE_CR", out)
         r, out = one("/no-reason")
         check("status line without reason", status(r) == "200" and r.get("status") == "200 ", out)
+        r, out = one("/multi", "--getheader", "set-cookie")
+        check("getheader joins repeated values with ', ' as CPython",
+              r.get("getheader") == "ok a=1, b=2", out)
+        r, out = one("/multi", "--getheader", "x-missing")
+        check("getheader of an absent header: NP_ENOTFOUND",
+              r.get("getheader") == "NP_ENOTFOUND ", out)
         r, out = one("/multi")
         check("repeated headers all reported",
               r.get("headers").count("Set-Cookie: a=1") == 1 and

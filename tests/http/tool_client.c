@@ -8,7 +8,7 @@
  *   --insecure --timeout MS --tunnel HOST:PORT --proxy-header "N: v"
  *   --header "N: v" --body TEXT --stream-body N (N bytes, chunked)
  *   --read all|read1|peek|N (read(N) in a loop) --trace --max-info N
- *   --source-port P --max-headers N --print-body
+ *   --source-port P --max-headers N --print-body --getheader NAME
  */
 #include "netproto/http_client.h"
 
@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 
 typedef struct opts {
-  const char *host, *tunnel, *body, *read_mode;
+  const char *host, *tunnel, *body, *read_mode, *getheader;
   int port, trace, print_body, max_headers;
   long stream_body;
   np_http_conn_options co;
@@ -59,6 +59,7 @@ static int parse_opts(int argc, char **argv, opts *o) {
       else if (!strcmp(a, "--body")) o->body = v;
       else if (!strcmp(a, "--stream-body")) o->stream_body = atol(v);
       else if (!strcmp(a, "--read")) o->read_mode = v;
+      else if (!strcmp(a, "--getheader")) o->getheader = v;
       else if (!strcmp(a, "--max-info")) o->co.max_informational = atoi(v);
       else if (!strcmp(a, "--max-headers")) o->co.limits.max_headers = (size_t)atoi(v);
       else if (!strcmp(a, "--source-port")) o->co.source_port = atoi(v);
@@ -172,6 +173,14 @@ static int one_request(np_http_conn *c, const opts *o, const char *method,
   for (size_t i = 0; i < np_http_resp_header_count(r); i++) {
     np_http_header h = np_http_resp_header_at(r, i);
     printf("header %.*s: %.*s\n", NP_SLICE_ARG(h.name), NP_SLICE_ARG(h.value));
+  }
+  if (o->getheader) {
+    np_buf joined;
+    np_buf_init(&joined, 0);
+    int grc = np_http_resp_getheader_joined(r, o->getheader, &joined);
+    printf("getheader %s %.*s\n", grc ? np_status_name(grc) : "ok",
+           (int)joined.len, joined.data ? joined.data : "");
+    np_buf_free(&joined);
   }
   printf("local_port %d\n", local_port(np_http_conn_fileno(c)));
   np_slice alpn = np_http_conn_alpn(c);
