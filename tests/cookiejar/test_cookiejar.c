@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int64_t fixed(void) { return 1700000000; }
@@ -278,4 +279,24 @@ TEST(http_date_parse_three_forms) {
   ASSERT_OK(np__http_date_format(&b, 784111777));
   ASSERT_EQ_MEM(b.data, b.len, "Sun, 06 Nov 1994 08:49:37 GMT");
   np_buf_free(&b);
+}
+
+/* Date parsing stays linear on long runs of spaces and digits. */
+TEST(dates_are_linear) {
+  size_t n = 4u << 20;
+  char *s = malloc(n + 32);
+  ASSERT(s);
+  int64_t t;
+  memcpy(s, "1 Jan 2000", 10);
+  memset(s + 10, ' ', n);
+  memcpy(s + 10 + n, "x", 1);
+  clock_t t0 = clock();
+  ASSERT(!np__http2time(s, n + 11, &t));
+  memcpy(s, "2000-01-01", 10);
+  ASSERT(!np__iso2time(s, n + 11, &t));
+  memset(s + 10, '1', n); /* a long year-like digit run */
+  memcpy(s, "1 Jan ", 6);
+  ASSERT(!np__http2time(s, n + 10, &t));
+  ASSERT((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+  free(s);
 }
