@@ -96,6 +96,9 @@ def rnd_policy(rng):
     if rng.random() < 0.2:
         p["blocked"] = rng.sample([".acme.com", "acme.com", "127.0.0.1",
                                    "x.local"], rng.randint(1, 2))
+    if rng.random() < 0.15:
+        p["secure"] = rng.sample(["https", "wss", "http", "ws"],
+                                 rng.randint(1, 2))
     if rng.random() < 0.2:
         p["allowed"] = rng.sample([".acme.com", "www.acme.com", "127.0.0.1",
                                    ".local", "x.local"], rng.randint(1, 3))
@@ -215,7 +218,7 @@ def to_line(cmd):
     if op == "P":
         kv = []
         for k, v in cmd[1].items():
-            if k in ("blocked", "allowed"):
+            if k in ("blocked", "allowed", "secure"):
                 v = ",".join(x.encode().hex() for x in v) if v else "none"
             kv.append("%s=%s" % (k, v))
         return "P " + " ".join(kv)
@@ -253,11 +256,13 @@ def make_policy(p):
     r = kw.pop("rfc2109_as_netscape", -1)
     kw["rfc2109_as_netscape"] = None if r == -1 else bool(r)
     for k in list(kw):
-        if k not in ("blocked", "allowed", "strict_ns_domain",
+        if k not in ("blocked", "allowed", "secure", "strict_ns_domain",
                      "rfc2109_as_netscape"):
             kw[k] = bool(kw[k])
     b = kw.pop("blocked", None)
     a = kw.pop("allowed", None)
+    if "secure" in kw:
+        kw["secure_protocols"] = tuple(kw.pop("secure"))
     return cj.DefaultCookiePolicy(blocked_domains=b, allowed_domains=a, **kw)
 
 

@@ -91,7 +91,7 @@ static void dump(np_cookiejar *jar) {
 
 /* Policy: the lists stay allocated for the program's life. */
 static np_cookie_policy g_policy;
-static char *g_lists[2][16];
+static char *g_lists[3][16];
 
 static void set_list(const char *const **dst, char **store, char *spec) {
   if (strcmp(spec, "none") == 0) {
@@ -106,7 +106,7 @@ static void set_list(const char *const **dst, char **store, char *spec) {
 }
 
 static void free_lists(void) {
-  for (int l = 0; l < 2; l++)
+  for (int l = 0; l < 3; l++)
     for (int i = 0; i < 16; i++) {
       free(g_lists[l][i]);
       g_lists[l][i] = NULL;
@@ -137,6 +137,7 @@ static void policy(char *args) {
     else if (!strcmp(kv, "strict_ns_set_path")) g_policy.strict_ns_set_path = iv;
     else if (!strcmp(kv, "blocked")) set_list(&g_policy.blocked_domains, g_lists[0], v);
     else if (!strcmp(kv, "allowed")) set_list(&g_policy.allowed_domains, g_lists[1], v);
+    else if (!strcmp(kv, "secure")) set_list(&g_policy.secure_protocols, g_lists[2], v);
   }
 }
 
