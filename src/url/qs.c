@@ -8,6 +8,7 @@
  * they stay right even if the store had to move.
  */
 #include "core/internal.h"
+#include "core/unicode.h"
 #include "netproto/url.h"
 
 #include <stdio.h>
@@ -81,32 +82,6 @@ static int qs_grow(np_qs *qs) {
 
 /* ---- errors as Python words them ---------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1..4) with its code point, or 0
- * when the bytes there are not one. */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp) {
-  size_t need;
-  uint32_t v, min;
-  if (s[0] >= 0xC2 && s[0] <= 0xDF)
-    need = 2, v = s[0] & 0x1F, min = 0x80;
-  else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-    need = 3, v = s[0] & 0x0F, min = 0x800;
-  else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-    need = 4, v = s[0] & 0x07, min = 0x10000;
-  else
-    return 0;
-  if (n < need)
-    return 0;
-  for (size_t i = 1; i < need; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    v = v << 6 | (s[i] & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-    return 0;
-  *cp = v;
-  return need;
-}
-
 /* Append one escape or run to dst (capacity cap, used *at), if it fits. */
 static bool repr_put(char *dst, size_t cap, size_t *at, const char *s,
                      size_t n) {
@@ -131,11 +106,10 @@ static void py_repr(char *dst, size_t cap, const char *str, size_t len) {
   bool ok = repr_put(dst, cap, &at, &q, 1);
   for (size_t i = 0; i < len && ok;) {
     char esc[16];
-    uint32_t cp = s[i];
-    size_t n = 1;
+    uint32_t cp;
+    size_t n = np__utf8_next(str + i, len - i, &cp);
     int w;
-    if (s[i] >= 0x80 && (n = utf8_seq(s + i, len - i, &cp)) == 0) {
-      n = 1;
+    if (cp & NP__UTF8_INVALID) {
       w = snprintf(esc, sizeof esc, "\\udc%02x", s[i]);
     } else if (cp == '\\' || cp == (unsigned char)q) {
       w = snprintf(esc, sizeof esc, "\\%c", (char)cp);

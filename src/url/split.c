@@ -48,191 +48,11 @@ unsigned np__url_scheme_class(np_slice s) {
   return 0;
 }
 
-/* ---- UTF-8 and Unicode ------------------------------------------------- */
-
-/*
- * Decode one code point of s[0..n) (n >= 1) as Python's strict UTF-8
- * decoder would.  Returns the bytes used; a byte that does not start a
- * valid sequence uses 1 and gives NP__URL_INVALID | byte (Python's
- * surrogateescape: such bytes pass through unchanged and are neither cased
- * nor anything else).
- */
-#define NP__URL_INVALID 0x80000000u
-
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp) {
-  unsigned c = s[0];
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  size_t need;
-  uint32_t v;
-  unsigned lo = 0x80, hi = 0xBF; /* the second byte's range */
-  if (c >= 0xC2 && c <= 0xDF) {
-    need = 1, v = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2, v = c & 0x0F;
-    if (c == 0xE0)
-      lo = 0xA0;
-    else if (c == 0xED)
-      hi = 0x9F; /* no encoded surrogates */
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3, v = c & 0x07;
-    if (c == 0xF0)
-      lo = 0x90;
-    else if (c == 0xF4)
-      hi = 0x8F;
-  } else {
-    *cp = NP__URL_INVALID | c;
-    return 1;
-  }
-  if (n <= need || s[1] < lo || s[1] > hi) {
-    *cp = NP__URL_INVALID | c;
-    return 1;
-  }
-  for (size_t i = 1; i <= need; i++) {
-    if ((s[i] & 0xC0) != 0x80) {
-      *cp = NP__URL_INVALID | c;
-      return 1;
-    }
-    v = (v << 6) | (s[i] & 0x3F);
-  }
-  *cp = v;
-  return need + 1;
-}
-
-static size_t utf8_put(char *out, uint32_t cp) {
-  unsigned char *o = (unsigned char *)out;
-  if (cp < 0x80) {
-    o[0] = (unsigned char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (unsigned char)(0xC0 | (cp >> 6));
-    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (unsigned char)(0xE0 | (cp >> 12));
-    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  o[0] = (unsigned char)(0xF0 | (cp >> 18));
-  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-static bool in_ranges(const np__url_range *r, size_t n, uint32_t cp) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (cp < r[mid].first)
-      hi = mid;
-    else if (cp > r[mid].last)
-      lo = mid + 1;
-    else
-      return true;
-  }
-  return false;
-}
-
-static bool is_cased(uint32_t cp) {
-  return !(cp & NP__URL_INVALID) &&
-         in_ranges(np__url_cased, np__url_cased_len, cp);
-}
-
-static bool is_case_ignorable(uint32_t cp) {
-  return !(cp & NP__URL_INVALID) &&
-         in_ranges(np__url_case_ignorable, np__url_case_ignorable_len, cp);
-}
-
-/* str.lower() of one code point, single-code-point mappings only. */
-static uint32_t lower_cp(uint32_t cp) {
-  if (cp < 0x80)
-    return np__lower((unsigned char)cp);
-  size_t lo = 0, hi = np__url_lower_len;
-  while (lo < hi) { /* the last run starting at or before cp */
-    size_t mid = lo + (hi - lo) / 2;
-    if (np__url_lower[mid].start <= cp)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo == 0)
-    return cp;
-  const np__url_lower_run *r = &np__url_lower[lo - 1];
-  uint32_t off = cp - r->start;
-  if (off % r->stride == 0 && off / r->stride < r->count)
-    return (uint32_t)((int32_t)cp + r->delta);
-  return cp;
-}
-
-/*
- * Python's Final_Sigma: U+03A3 lowers to final sigma when a cased letter
- * precedes it and none follows it, skipping case-ignorable code points
- * both ways.  prev_cased carries the backward half.
- */
-/*
- * The Unicode walkers below may run over the caller's original bytes
- * rather than the cleaned copy (see orig_range): they skip tab, CR and LF,
- * which Python removed only after decoding, so a sequence interrupted by
- * one stays invalid, as it was in Python's str.
- */
+/* Tab, CR and LF: urlsplit removes them anywhere, but only after Python
+ * decoded the text, so the Unicode work below skips rather than drops them
+ * (a UTF-8 sequence they interrupt stays invalid, as in Python's str). */
 static bool is_removed(unsigned char c) {
   return c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool sigma_is_final(bool prev_cased, const unsigned char *s, size_t n) {
-  if (!prev_cased)
-    return false;
-  size_t i = 0;
-  while (i < n) {
-    uint32_t cp;
-    if (is_removed(s[i])) {
-      i++;
-      continue;
-    }
-    i += utf8_next(s + i, n - i, &cp);
-    if (!is_case_ignorable(cp))
-      return !is_cased(cp);
-  }
-  return true;
-}
-
-/*
- * Write str.lower() of the UTF-8 text s[0..n) to out (room for 3 * n / 2
- * bytes: no lower-case form is longer than that).  Returns the length.
- */
-static size_t unicode_lower(char *out, const char *text, size_t n) {
-  const unsigned char *s = (const unsigned char *)text;
-  size_t i = 0, o = 0;
-  bool prev_cased = false;
-  while (i < n) {
-    uint32_t cp;
-    if (is_removed(s[i])) {
-      i++;
-      continue;
-    }
-    size_t k = utf8_next(s + i, n - i, &cp);
-    if (cp & NP__URL_INVALID) {
-      out[o++] = (char)s[i];
-    } else if (cp == 0x130) { /* the one multi-code-point mapping */
-      out[o++] = 'i';
-      o += utf8_put(out + o, 0x307);
-    } else if (cp == 0x3A3) {
-      bool fin = sigma_is_final(prev_cased, s + i + k, n - i - k);
-      o += utf8_put(out + o, fin ? 0x3C2 : 0x3C3);
-    } else {
-      o += utf8_put(out + o, lower_cp(cp));
-    }
-    if (!is_case_ignorable(cp))
-      prev_cased = is_cased(cp);
-    i += k;
-  }
-  return o;
 }
 
 /* ---- the store ---------------------------------------------------------- */
@@ -574,25 +394,19 @@ static int check_brackets(np_slice nl, unsigned seen, np_error *err) {
 /* _checknetloc: no code point may bring '/?#@:' in under NFKC. */
 static int check_nfkc(const split_ctx *c, np_slice nl, np_error *err) {
   np_slice raw = orig_range(c, nl.ptr, nl.len);
-  const unsigned char *s = (const unsigned char *)raw.ptr;
   size_t i = 0;
   while (i < raw.len) {
     uint32_t cp;
-    if (is_removed(s[i])) {
+    if (is_removed((unsigned char)raw.ptr[i])) {
       i++;
       continue;
     }
-    i += utf8_next(s + i, raw.len - i, &cp);
-    if (cp < np__url_nfkc_bad[0] ||
-        cp > np__url_nfkc_bad[np__url_nfkc_bad_len - 1])
-      continue;
-    for (size_t k = 0; k < np__url_nfkc_bad_len; k++) {
-      if (np__url_nfkc_bad[k] == cp)
-        return np_error_set(err, NP_EURL_NETLOC_NFKC,
-                            "netloc '%.*s' contains invalid characters "
-                            "under NFKC normalization",
-                            (int)(nl.len > 200 ? 200 : nl.len), nl.ptr);
-    }
+    i += np__utf8_next(raw.ptr + i, raw.len - i, &cp);
+    if (np__uc_nfkc_has_url_delim(cp))
+      return np_error_set(err, NP_EURL_NETLOC_NFKC,
+                          "netloc '%.*s' contains invalid characters "
+                          "under NFKC normalization",
+                          (int)(nl.len > 200 ? 200 : nl.len), nl.ptr);
   }
   return NP_OK;
 }
@@ -632,7 +446,7 @@ static np_slice lower_host(split_ctx *c, const char *h, size_t n,
     np_slice raw = orig_range(c, h, n);
     const char *pct = memchr(raw.ptr, '%', raw.len);
     size_t low = pct ? (size_t)(pct - raw.ptr) : raw.len;
-    k = unicode_lower(o, raw.ptr, low);
+    k = np__utf8_lower_into(o, raw.ptr, low, NP__UTF8_SKIP_TAB_CRLF);
     for (size_t i = low; i < raw.len; i++) /* the zone, as it is */
       if (!is_removed((unsigned char)raw.ptr[i]))
         o[k++] = raw.ptr[i];

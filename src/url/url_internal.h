@@ -1,12 +1,13 @@
 /*
  * Internals of the url module (urllib.parse) shared by its files: the
- * scheme lists of urllib.parse and the generated Unicode tables
- * (src/url/url_tables.c, made by scripts/gen_url_tables.py).
+ * scheme lists of urllib.parse and the split itself.  Unicode behaviour
+ * (str.lower, the NFKC netloc check) comes from src/core/unicode.h.
  */
 #ifndef NP_URL_INTERNAL_H
 #define NP_URL_INTERNAL_H
 
 #include "core/internal.h"
+#include "core/unicode.h"
 #include "netproto/url.h"
 
 /* urllib.parse's scheme classification lists. */
@@ -36,27 +37,5 @@ int np__url_split(np_url *u, const char *url, size_t len, const char *ds,
 int np__url_unsplit(np_buf *out, np_slice scheme, np_slice netloc,
                     np_slice path, np_slice params, np_slice query,
                     np_slice fragment);
-
-/* [first, last] code point ranges, sorted. */
-typedef struct np__url_range {
-  uint32_t first, last;
-} np__url_range;
-
-/* count code points start, start + stride, ... map to cp + delta. */
-typedef struct np__url_lower_run {
-  uint32_t start;
-  uint16_t count;
-  uint8_t stride;
-  int32_t delta;
-} np__url_lower_run;
-
-extern const uint32_t np__url_nfkc_bad[];
-extern const size_t np__url_nfkc_bad_len;
-extern const np__url_lower_run np__url_lower[];
-extern const size_t np__url_lower_len;
-extern const np__url_range np__url_cased[];
-extern const size_t np__url_cased_len;
-extern const np__url_range np__url_case_ignorable[];
-extern const size_t np__url_case_ignorable_len;
 
 #endif /* NP_URL_INTERNAL_H */

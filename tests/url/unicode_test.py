@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The generated Unicode tables of src/url against this python3.
+"""The generated Unicode tables (src/core/unicode_tables.c) against this
+python3.
 
-1. scripts/gen_url_tables.py reproduces src/url/url_tables.c exactly.
+1. scripts/gen_unicode_tables.py reproduces src/core/unicode_tables.c exactly.
 2. For every code point (surrogates aside), the hostname of a few URLs
    built around it (alone, next to capital sigma in final and non-final
    positions, after a split UTF-8 sequence) is what urlsplit().hostname
@@ -30,10 +31,10 @@ def report(ok, what):
 
 def table_is_current():
     gen = subprocess.run([sys.executable,
-                          os.path.join(SRC, "scripts", "gen_url_tables.py")],
+                          os.path.join(SRC, "scripts", "gen_unicode_tables.py")],
                          capture_output=True, check=True, timeout=300).stdout
-    with open(os.path.join(SRC, "src", "url", "url_tables.c"), "rb") as f:
-        report(gen == f.read(), "src/url/url_tables.c matches the generator")
+    with open(os.path.join(SRC, "src", "core", "unicode_tables.c"), "rb") as f:
+        report(gen == f.read(), "src/core/unicode_tables.c matches the generator")
 
 
 def cases():
