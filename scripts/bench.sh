@@ -39,9 +39,20 @@ for src in bench/bench_*.c; do
   programs+=("$name")
 done
 [ "${#programs[@]}" -gt 0 ] || { echo "bench: no bench_*.c"; exit 1; }
-if ! ninja -C "$dir" "${programs[@]}" >"$dir.build.log" 2>&1; then
-  tail -40 "$dir.build.log"; echo "bench: build failed"; exit 1
-fi
+# Build each program on its own, so that one that does not build (a module
+# in progress) does not keep the others from running.
+built=()
+build_failed=0
+: >"$dir.build.log"
+for p in "${programs[@]}"; do
+  if ninja -C "$dir" "$p" >>"$dir.build.log" 2>&1; then
+    built+=("$p")
+  else
+    echo "bench: $p did not build (see $dir.build.log)"; build_failed=1
+  fi
+done
+[ "${#built[@]}" -gt 0 ] || { tail -40 "$dir.build.log"; exit 1; }
+programs=("${built[@]}")
 
 out="$dir/results.txt"
 cc=$(grep -E '^CMAKE_C_COMPILER:' "$dir/CMakeCache.txt" | cut -d= -f2)
@@ -65,7 +76,7 @@ run_all() {
   return "$s"
 }
 run_all 2>&1 | tee -a "$out"
-status=${PIPESTATUS[0]}
+status=$(( ${PIPESTATUS[0]} | build_failed ))
 
 # --record: replace what lies between the markers of docs/PERFORMANCE.md.
 if [ "$record" -eq 1 ] && [ -f docs/PERFORMANCE.md ]; then
