@@ -197,6 +197,25 @@ static int grow_headers(np_http_parser *p, size_t off, np_error *err) {
   return NP_OK;
 }
 
+/* Index of the first byte of s[0..n) that may not appear in a value, or
+ * n.  Eight bytes at a time: a word with no byte below 0x20 and none equal
+ * to 0x7F is all allowed (bytes >= 0x80 are obs-text, allowed); otherwise
+ * the exact table decides, byte by byte (HTAB lands there too). */
+static size_t value_ok_prefix(const char *s, size_t n) {
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x, y;
+    memcpy(&x, s + i, 8);
+    y = x ^ (0x7F * ones);
+    if (((x - 0x20 * ones) & ~x & highs) | ((y - ones) & ~y & highs))
+      break;
+  }
+  while (i < n && (np__http_cc[(unsigned char)s[i]] & NP__HV_VALUE))
+    i++;
+  return i;
+}
+
 /* The value after the colon: OWS trimmed both sides, bytes checked. */
 static int field_value(const char *s, size_t len, size_t off, np_slice *out,
                        np_error *err) {
@@ -205,7 +224,7 @@ static int field_value(const char *s, size_t len, size_t off, np_slice *out,
     a++;
   while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
     b--;
-  for (size_t i = a; i < b; i++) {
+  for (size_t i = a + value_ok_prefix(s + a, b - a); i < b; i++) {
     unsigned char c = (unsigned char)s[i];
     if (NP_UNLIKELY(!(np__http_cc[c] & NP__HV_VALUE))) {
       if (c == '\r')
