@@ -160,6 +160,23 @@ NP_API int np_httpd_write(np_httpd_req *r, const void *data, size_t len);
 NP_API int np_httpd_send_file(np_httpd_req *r, int fd, uint64_t offset,
                               uint64_t len);
 /*
+ * A body the server pulls, for responses made as they are sent (the
+ * gateway's generators): after the head and anything written before, the
+ * engine calls fn whenever the connection can take more.  fn appends up to
+ * `room` bytes to out and returns NP_OK, setting *done at the last piece;
+ * an empty piece that is not the last yields to other connections.  A
+ * negative return aborts the response (the connection is closed).  The
+ * handler sets Content-Length, or the connection closes after the body.
+ * free_fn (may be NULL) gets ctx once, when the body ends, fails, or the
+ * connection goes.  Runs in the loop thread; must not block.  One stream
+ * per response, last; not with np_httpd_send_file.  If this call fails,
+ * free_fn has already been called.
+ */
+typedef int (*np_httpd_pull_fn)(void *ctx, np_buf *out, size_t room,
+                                bool *done);
+NP_API int np_httpd_send_stream(np_httpd_req *r, np_httpd_pull_fn fn,
+                                void *ctx, void (*free_fn)(void *ctx));
+/*
  * send_error: status, "Connection: close", and (except for HEAD, 1xx, 204,
  * 205, 304) Python's HTML error page with message and explain escaped.
  * NULL message/explain take the standard ones.

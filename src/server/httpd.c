@@ -33,8 +33,11 @@
 /* One sendfile call at most: a large file goes out in turns, so one
  * connection's download does not hold the loop (nginx: sendfile_max_chunk). */
 #define NP__SENDFILE_CHUNK ((size_t)256 << 10)
+/* The most a stream's pull may add at once. */
+#define NP__PULL_ROOM ((size_t)64 << 10)
 
 static void np__conn_on_io(np__loop *l, int fd, unsigned ev, void *data);
+static void np__conn_end_stream(np__hconn *c);
 
 void np_httpd_options_init(np_httpd_options *o) {
   memset(o, 0, sizeof *o);
@@ -70,6 +73,7 @@ static void np__conn_close(np__hconn *c) {
   close(c->fd);
   if (c->file_fd >= 0)
     close(c->file_fd);
+  np__conn_end_stream(c);
   np_buf_free(&c->in);
   np_buf_free(&c->out);
   if (c->prev)
@@ -90,12 +94,22 @@ static int np__conn_set_mode(np__hconn *c, uint8_t mode) {
   return np__loop_watch(c->w->loop, c->fd, ev, np__conn_on_io, c);
 }
 
-/* Send what the connection owes: its buffered output, then its file.
- * Returns 1 when all is sent, 0 when the socket is full, -1 on error. */
-static int np__conn_push(np__hconn *c) {
+static void np__conn_end_stream(np__hconn *c) {
+  void (*fr)(void *) = c->pull_free;
+  void *ctx = c->pull_ctx;
+  c->pull = NULL;
+  c->pull_free = NULL;
+  c->pull_ctx = NULL;
+  if (fr)
+    fr(ctx);
+}
+
+/* Send c->out; 1 when empty, 0 when the socket is full, -1 on error. */
+static int np__conn_send_out(np__hconn *c) {
   while (c->out_pos < c->out.len) {
+    int more = c->file_fd >= 0 || c->pull;
     ssize_t n = send(c->fd, c->out.data + c->out_pos, c->out.len - c->out_pos,
-                     MSG_NOSIGNAL | (c->file_fd >= 0 ? MSG_MORE : 0));
+                     MSG_NOSIGNAL | (more ? MSG_MORE : 0));
     if (n > 0) {
       c->out_pos += (size_t)n;
       continue;
@@ -108,6 +122,11 @@ static int np__conn_push(np__hconn *c) {
     np_buf_free(&c->out);
     c->out_pos = 0;
   }
+  return 1;
+}
+
+/* Send the file in turns; 1 when sent, 0 to continue later, -1 on error. */
+static int np__conn_send_file(np__hconn *c) {
   while (c->file_fd >= 0 && c->file_left > 0) {
     off_t off = (off_t)c->file_off;
     size_t chunk = c->file_left > NP__SENDFILE_CHUNK ? NP__SENDFILE_CHUNK
@@ -131,6 +150,32 @@ static int np__conn_push(np__hconn *c) {
     c->file_fd = -1;
   }
   return 1;
+}
+
+/* Send what the connection owes: its buffered output, then its file or
+ * the pieces its stream makes.  Returns 1 when all is sent, 0 when the
+ * socket is full (or the stream yielded), -1 on error. */
+static int np__conn_push(np__hconn *c) {
+  for (;;) {
+    int rc = np__conn_send_out(c);
+    if (rc <= 0)
+      return rc;
+    if ((rc = np__conn_send_file(c)) <= 0)
+      return rc;
+    if (!c->pull)
+      return 1;
+    np_buf_init(&c->out, NP__PULL_ROOM);
+    bool done = false;
+    rc = c->pull(c->pull_ctx, &c->out, NP__PULL_ROOM, &done);
+    if (rc != NP_OK) {
+      np__conn_end_stream(c);
+      return -1;
+    }
+    if (done)
+      np__conn_end_stream(c);
+    else if (c->out.len == 0)
+      return 0; /* nothing yet: the next writable event asks again */
+  }
 }
 
 /*
@@ -232,6 +277,10 @@ static void np__dispatch(np_httpd_req *r) {
         close(r->file_fd);
         r->file_fd = -1;
       }
+      if (r->pull_free)
+        r->pull_free(r->pull_ctx);
+      r->pull = NULL;
+      r->pull_free = NULL;
       np_httpd_send_error(r, 500, NULL, NULL);
     }
     r->close_connection = true;
@@ -349,8 +398,13 @@ static size_t np__one_request(np__hconn *c, const char *data, size_t len,
     c->file_off = r.file_off;
     c->file_left = r.file_len;
   }
+  if (r.pull) {
+    c->pull = r.pull;
+    c->pull_ctx = r.pull_ctx;
+    c->pull_free = r.pull_free;
+  }
   size_t used = head + (size_t)r.content_length;
-  if (c->file_fd >= 0 || c->close_after) {
+  if (c->file_fd >= 0 || c->pull || c->close_after) {
     int f = np__conn_flush(c);
     *state = f < 0 ? NP__C_GONE : f == 0 ? NP__C_WRITING : NP__C_READING;
   }

@@ -35,6 +35,9 @@ typedef struct np__hconn {
   size_t out_pos;
   int file_fd;         /* file being sent, -1 if none */
   uint64_t file_off, file_left;
+  np_httpd_pull_fn pull; /* body pulled from the handler, NULL if none */
+  void *pull_ctx;
+  void (*pull_free)(void *ctx);
   union {
     struct sockaddr sa;
     struct sockaddr_in in4;
@@ -91,6 +94,9 @@ struct np_httpd_req {
   uint64_t content_length;
   int file_fd;
   uint64_t file_off, file_len;
+  np_httpd_pull_fn pull;
+  void *pull_ctx;
+  void (*pull_free)(void *ctx);
   char host[64];       /* client host, formatted on demand */
   int port;
   int err_code;        /* parse failure: the status to send */
