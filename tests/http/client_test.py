@@ -73,6 +73,10 @@ def cpython_cases():
                           "Content-Length: 5000", "PUT", "/echo")
         check("cpython: streamed body with Content-Length",
               res[0].get("body_fnv") == peers.fnv(b"z" * 5000), out)
+        res, out, _ = run(port, "--header", "Transfer-Encoding: chunked", "--body",
+                          "chunked body", "--print-body", "POST", "/echo")
+        check("cpython: a body with Transfer-Encoding: chunked goes out chunk-encoded",
+              res[0].get("body") == "chunked body", out)
         res, out, _ = run(port, "--print-body", "POST", "/echo")
         check("cpython: POST without body sends Content-Length: 0",
               status(res[0]) == "200" and res[0].get("body_len") == "0", out)
