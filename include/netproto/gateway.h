@@ -364,6 +364,12 @@ typedef struct np_gw_handler_options {
   bool chunked;                /* may use chunked when the length is not
                                   known and the client speaks HTTP/1.1
                                   (true; needs http_version "1.1") */
+  bool collect;                /* instead of chunked or close: collect a
+                                  body of unknown length (up to max_collect
+                                  bytes) and send it with Content-Length,
+                                  for servers that buffer responses anyway
+                                  (false) */
+  size_t max_collect;          /* 64 MiB when 0; past it the request fails */
 } np_gw_handler_options;
 
 /* SimpleHandler's defaults (BaseCGIHandler's differ: origin_server false,
@@ -448,6 +454,64 @@ typedef struct np_gw_validator {
 
 /* validator(application): returns the wrapped application. */
 NP_API np_gw_app np_gw_validator_wrap(np_gw_validator *v, np_gw_app inner);
+
+/* ---- simple_server (wsgiref.simple_server) ---- */
+
+/*
+ * The built-in server: the application served over HTTP/1.1 on the event
+ * engine of netproto/http_server.h (keep-alive, pipelining, time-outs,
+ * several worker threads, sendfile for FileWrapper bodies).  The environ is
+ * the one WSGIRequestHandler builds: SERVER_NAME, SERVER_PORT,
+ * GATEWAY_INTERFACE, SERVER_PROTOCOL, SERVER_SOFTWARE, REQUEST_METHOD,
+ * SCRIPT_NAME "", PATH_INFO unquoted (latin-1 bytes), QUERY_STRING,
+ * REMOTE_ADDR, CONTENT_TYPE, CONTENT_LENGTH, HTTP_* with repeated headers
+ * joined by ",".  Unlike Python 3.11, a header whose name holds "_" is not
+ * passed (it would be indistinguishable from one with "-", a known
+ * spoofing route).  wsgi.multithread is true with more than one thread.
+ *
+ * Limits of the engine: the request body is read before the application
+ * runs (at most max_body bytes, 413 past it; a chunked request body gets
+ * 501 as in http.server) so wsgi.input reads memory and 100 Continue is
+ * sent by the engine; the response is buffered by the engine until the
+ * application's body ends, so a body of unknown length is collected and
+ * sent with Content-Length (FileWrapper bodies go out with sendfile).
+ */
+typedef struct np_gw_server np_gw_server;
+
+typedef struct np_gw_server_options {
+  const char *host;        /* "" or NULL: every address; "127.0.0.1" */
+  int port;                /* 0: a free one (np_gw_server_port) */
+  int threads;             /* worker threads (1) */
+  const char *protocol_version; /* "HTTP/1.1" (Python's is "HTTP/1.0") */
+  const char *server_software;  /* "WSGIServer/0.2 netproto/VERSION" */
+  FILE *log;               /* request log, Python's format; NULL: none */
+  FILE *errors;            /* wsgi.errors (stderr when NULL) */
+  size_t max_body;         /* request bodies (1 MiB) */
+  bool validate;           /* serve the application under the validator */
+  unsigned long max_requests; /* stop after this many (0: no limit);
+                                 handle_request is max_requests 1 */
+} np_gw_server_options;
+
+NP_API void np_gw_server_options_init(np_gw_server_options *o);
+/*
+ * make_server(host, port, app): bind and listen.  app (and its context)
+ * must outlive the server.  Errors as np_httpd_new.  Release with
+ * np_gw_server_free.
+ */
+NP_API int np_gw_make_server(const np_gw_server_options *o, np_gw_app app,
+                             np_gw_server **out, np_error *err);
+/* serve_forever: until np_gw_server_stop or max_requests. */
+NP_API int np_gw_server_serve(np_gw_server *s, np_error *err);
+/* shutdown: async-signal-safe, any thread. */
+NP_API void np_gw_server_stop(np_gw_server *s);
+NP_API int np_gw_server_port(const np_gw_server *s);
+NP_API unsigned long np_gw_server_requests(const np_gw_server *s);
+NP_API void np_gw_server_free(np_gw_server *s);
+
+/* demo_app: "Hello world!", an empty line and the sorted environ as
+ * Python prints it ("KEY = 'value'"). */
+NP_API int np_gw_demo_app(void *ctx, np_gw_environ *env, np_gw_start *sr,
+                          np_gw_body *body);
 
 /* ---- util (wsgiref.util) ---- */
 

@@ -43,6 +43,8 @@ typedef struct run {
   char status[256];
   bool status_set, headers_sent, head_only, chunked, modern;
   bool app_returned; /* the body is known (write() may come before it) */
+  bool collecting;   /* o->collect: body bytes wait in pending */
+  np_buf pending;
   int64_t declared; /* Content-Length the application set, or -1 */
   uint64_t sent;
   np_gw_result *res;
@@ -137,6 +139,10 @@ static int frame(run *r, uint64_t first_len, bool finished) {
     r->declared = len;
     return np_gw_headers_set(r->headers, "Content-Length", num);
   }
+  if (r->o->collect && !finished) {
+    r->collecting = true; /* the length is known once the body ends */
+    return NP_OK;
+  }
   np_slice proto = np_gw_environ_get(r->env, "SERVER_PROTOCOL");
   if (r->o->origin_server && r->o->chunked &&
       strcmp(r->o->http_version, "1.1") == 0 &&
@@ -154,7 +160,7 @@ static int send_headers(run *r, uint64_t first_len, bool finished) {
   if (!r->status_set)
     return NP_ESTATE; /* "write() before start_response()" */
   int rc = frame(r, first_len, finished);
-  if (rc < 0)
+  if (rc < 0 || r->collecting)
     return rc;
   r->headers_sent = true;
   int code = status_code(r->status);
@@ -178,6 +184,8 @@ static int send_headers(run *r, uint64_t first_len, bool finished) {
 /* Body bytes: framed, bounded by a declared Content-Length, dropped for
  * HEAD. */
 static int body_bytes(run *r, const char *p, size_t n) {
+  if (r->collecting)
+    return np_buf_append(&r->pending, p, n);
   if (r->declared >= 0 && r->sent + n > (uint64_t)r->declared) {
     /* Never more than the application announced (PEP 3333). */
     n = (size_t)((uint64_t)r->declared - r->sent);
@@ -208,7 +216,7 @@ static int write_fn(np_gw_start *sr, const void *data, size_t len) {
   run *r = sr->ctx;
   if (!r->status_set)
     return NP_ESTATE;
-  if (!r->headers_sent) {
+  if (!r->headers_sent && !r->collecting) {
     if (len == 0)
       return NP_OK; /* headers wait for the first non-empty chunk */
     int rc = send_headers(r, len, false);
@@ -219,7 +227,7 @@ static int write_fn(np_gw_start *sr, const void *data, size_t len) {
 }
 
 static int send_file(run *r, const np_gw_chunk *c) {
-  if (!r->headers_sent) {
+  if (!r->headers_sent && !r->collecting) {
     int rc = send_headers(r, c->count, false);
     if (rc < 0)
       return rc;
@@ -227,7 +235,9 @@ static int send_file(run *r, const np_gw_chunk *c) {
   uint64_t count = c->count;
   if (r->declared >= 0 && r->sent + count > (uint64_t)r->declared)
     count = (uint64_t)r->declared - r->sent;
-  if (r->head_only || !r->out->sendfile || r->chunked) {
+  bool to_eof = c->count >= (uint64_t)INT64_MAX; /* a pipe, length unknown */
+  if (r->head_only || !r->out->sendfile || r->chunked || r->collecting ||
+      to_eof) {
     /* Read and write in blocks (the chunked framing goes around each). */
     char block[16384];
     np_gw_chunk fc = *c;
@@ -237,6 +247,8 @@ static int send_file(run *r, const np_gw_chunk *c) {
       uint64_t left = fc.count - done;
       size_t want = left < sizeof block ? (size_t)left : sizeof block;
       ssize_t got = np__gw_read_at(fc.fd, block, want, fc.offset + done);
+      if (got == 0 && to_eof)
+        break;
       if (got <= 0)
         return got == 0 ? NP_EOF : NP_ESYS;
       int rc = body_bytes(r, block, (size_t)got);
@@ -272,7 +284,13 @@ static int finish(run *r) {
   if (rc < 0)
     return rc;
   rc = NP_OK;
-  if (!r->headers_sent) {
+  if (r->collecting) {
+    /* Everything is here: send it with its length. */
+    r->collecting = false;
+    rc = send_headers(r, r->pending.len, true);
+    if (rc == NP_OK)
+      rc = body_bytes(r, r->pending.data, r->pending.len);
+  } else if (!r->headers_sent) {
     if (!r->status_set)
       return NP_ESTATE;
     rc = send_headers(r, 0, true);
@@ -314,6 +332,8 @@ static int handle_error(run *r, int status) {
       r->res->close = true; /* the response is cut short */
     return NP_OK;
   }
+  r->collecting = false; /* what was collected is dropped */
+  np_buf_reset(&r->pending);
   static const np_gw_header eh[] = {{"Content-Type", "text/plain"}};
   np_gw_exc_info exc = {status, np_strerror(status)};
   int rc = start(&r->sr, r->o->error_status, eh, 1, &exc);
@@ -340,6 +360,7 @@ int np_gw_handler_run(const np_gw_handler_options *o, np_gw_app app,
   r.out = out;
   r.res = res;
   r.declared = -1;
+  np_buf_init(&r.pending, o->max_collect ? o->max_collect : (size_t)64 << 20);
   np_gw_result dummy;
   if (!r.res)
     r.res = &dummy;
@@ -367,5 +388,6 @@ int np_gw_handler_run(const np_gw_handler_options *o, np_gw_app app,
   if (rc == NP_OK && out->flush)
     rc = out->flush(out);
   np_gw_headers_free(r.headers);
+  np_buf_free(&r.pending);
   return rc;
 }

@@ -1,0 +1,288 @@
+/*
+ * wsgiref.simple_server on the http.server engine: one np_httpd handler
+ * for every method builds the environ from the parsed request, runs the
+ * application through BaseHandler (np_gw_handler_run) and answers through
+ * the engine's response calls, so keep-alive, pipelining, time-outs and
+ * sendfile are the engine's.
+ */
+#include "gateway/gw_internal.h"
+#include "core/date.h"
+#include "netproto/http_server.h"
+
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct np_gw_server {
+  np_httpd *httpd;
+  np_gw_app app;
+  np_gw_validator validator;
+  np_gw_server_options o;
+  char server_name[256];
+  char port[16];
+  char software[128];
+  np_gw_errors errors;
+  atomic_ulong served;
+};
+
+void np_gw_server_options_init(np_gw_server_options *o) {
+  memset(o, 0, sizeof *o);
+  o->threads = 1;
+  o->protocol_version = "HTTP/1.1";
+  o->server_software = NULL; /* "WSGIServer/0.2 netproto/VERSION" */
+  o->max_body = 1u << 20;
+}
+
+/* Output through the engine's response calls. */
+typedef struct sink {
+  np_httpd_req *r;
+  np_gw_server *s;
+} sink;
+
+static int out_write(np_gw_output *o, const void *d, size_t n) {
+  return np_httpd_write(((sink *)o->ctx)->r, d, n);
+}
+
+static int out_sendfile(np_gw_output *o, int fd, uint64_t off, uint64_t n) {
+  int copy = dup(fd); /* the engine takes its descriptor; the body keeps its */
+  if (copy < 0)
+    return NP_ESYS;
+  return np_httpd_send_file(((sink *)o->ctx)->r, copy, off, n);
+}
+
+/* The Date header's text, formatted once a second per thread. */
+static const char *date_now(void) {
+  static _Thread_local char text[40];
+  static _Thread_local time_t when = -1;
+  time_t now = time(NULL);
+  if (now != when) {
+    np_buf b;
+    np_buf_init(&b, sizeof text - 1);
+    if (np__http_date_format(&b, (int64_t)now) == NP_OK) {
+      memcpy(text, b.data, b.len + 1);
+      when = now;
+    }
+    np_buf_free(&b);
+  }
+  return text;
+}
+
+static int out_head(np_gw_output *o, int code, const char *status,
+                    const np_gw_headers *h) {
+  np_httpd_req *r = ((sink *)o->ctx)->r;
+  np_gw_server *s = ((sink *)o->ctx)->s;
+  int rc = np_httpd_send_response_only(r, code, status + 4);
+  /* send_preamble: Date and Server unless the application gave them */
+  if (rc == NP_OK && !np_gw_headers_get(h, "Date"))
+    rc = np_httpd_send_header(r, "Date", date_now());
+  if (rc == NP_OK && !np_gw_headers_get(h, "Server"))
+    rc = np_httpd_send_header(r, "Server", s->software);
+  const char *name, *value;
+  for (size_t i = 0; rc == NP_OK && np_gw_headers_at(h, i, &name, &value);
+       i++)
+    rc = np_httpd_send_header(r, name, value);
+  return rc == NP_OK ? np_httpd_end_headers(r) : rc;
+}
+
+/* PATH_INFO: unquote(path, 'iso-8859-1'), i.e. %XX to the byte. */
+static int unquote_path(np_buf *b, const char *p, size_t n) {
+  int rc = np_buf_reserve(b, n);
+  for (size_t i = 0; rc == NP_OK && i < n; i++) {
+    if (p[i] == '%' && i + 2 < n && np__hexval[(unsigned char)p[i + 1]] >= 0 &&
+        np__hexval[(unsigned char)p[i + 2]] >= 0) {
+      rc = np_buf_putc(b, np__hexval[(unsigned char)p[i + 1]] << 4 |
+                              np__hexval[(unsigned char)p[i + 2]]);
+      i += 2;
+    } else {
+      rc = np_buf_putc(b, p[i]);
+    }
+  }
+  return rc;
+}
+
+/* HTTP_<NAME>: upper case, '-' to '_'; false for names with '_'. */
+static bool cgi_name(np_slice name, char *out, size_t cap) {
+  if (name.len + 6 > cap)
+    return false;
+  memcpy(out, "HTTP_", 5);
+  for (size_t i = 0; i < name.len; i++) {
+    unsigned char c = (unsigned char)name.ptr[i];
+    if (c == '_')
+      return false;
+    out[5 + i] = c == '-' ? '_' : (char)np__upper(c);
+  }
+  out[5 + name.len] = '\0';
+  return true;
+}
+
+static int add_headers(np_gw_environ *e, np_httpd_req *r, np_buf *tmp) {
+  np_slice name, value;
+  char key[300];
+  int rc = NP_OK;
+  for (size_t i = 0; rc == NP_OK && np_httpd_header_at(r, i, &name, &value);
+       i++) {
+    if (np_slice_ieq_cstr(name, "Content-Type") ||
+        np_slice_ieq_cstr(name, "Content-Length") ||
+        !cgi_name(name, key, sizeof key))
+      continue;
+    np_slice old = np_gw_environ_get(e, key);
+    if (!old.ptr) {
+      rc = np_gw_environ_set(e, key, value.ptr, value.len);
+      continue;
+    }
+    np_buf_reset(tmp); /* a repeated header: joined with "," */
+    rc = np_buf_append_slice(tmp, old);
+    if (rc == NP_OK)
+      rc = np_buf_putc(tmp, ',');
+    if (rc == NP_OK)
+      rc = np_buf_append_slice(tmp, value);
+    if (rc == NP_OK)
+      rc = np_gw_environ_set(e, key, tmp->data, tmp->len);
+  }
+  return rc;
+}
+
+static int build_environ(np_gw_server *s, np_gw_environ *e, np_httpd_req *r) {
+  np_slice path = np_httpd_path(r);
+  const char *q = memchr(path.ptr, '?', path.len);
+  size_t plen = q ? (size_t)(q - path.ptr) : path.len;
+  np_buf tmp;
+  np_buf_init(&tmp, 0);
+  int rc = np_gw_environ_set_cstr(e, "SERVER_NAME", s->server_name);
+  np_slice method = np_httpd_command(r), ver = np_httpd_request_version(r);
+  np_slice ct = np_httpd_header(r, "Content-Type");
+  np_slice cl = np_httpd_header(r, "Content-Length");
+  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "GATEWAY_INTERFACE", "CGI/1.1");
+  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "SERVER_PORT", s->port);
+  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "REMOTE_HOST", "");
+  if (rc == NP_OK) rc = np_gw_environ_set(e, "CONTENT_LENGTH", cl.ptr, cl.len);
+  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "SCRIPT_NAME", "");
+  if (rc == NP_OK) rc = np_gw_environ_set(e, "SERVER_PROTOCOL", ver.ptr, ver.len);
+  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "SERVER_SOFTWARE", s->software);
+  if (rc == NP_OK) rc = np_gw_environ_set(e, "REQUEST_METHOD", method.ptr, method.len);
+  if (rc == NP_OK) rc = unquote_path(&tmp, path.ptr, plen);
+  if (rc == NP_OK) rc = np_gw_environ_set(e, "PATH_INFO", tmp.data ? tmp.data : "", tmp.len);
+  if (rc == NP_OK)
+    rc = q ? np_gw_environ_set(e, "QUERY_STRING", q + 1, path.len - plen - 1)
+           : np_gw_environ_set_cstr(e, "QUERY_STRING", "");
+  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "REMOTE_ADDR", np_httpd_client_host(r));
+  /* email.message's default content type when none was sent */
+  if (rc == NP_OK)
+    rc = ct.ptr ? np_gw_environ_set(e, "CONTENT_TYPE", ct.ptr, ct.len)
+                : np_gw_environ_set_cstr(e, "CONTENT_TYPE", "text/plain");
+  if (rc == NP_OK) rc = add_headers(e, r, &tmp);
+  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "wsgi.url_scheme", "http");
+  np_buf_free(&tmp);
+  return rc;
+}
+
+static int dispatch(np_httpd_req *r, void *ctx) {
+  np_gw_server *s = ctx;
+  np_gw_environ *env;
+  int rc = np_gw_environ_new(&env);
+  if (rc < 0)
+    return rc;
+  np_gw_input in;
+  np_slice body = np_httpd_body(r);
+  np_gw_input_memory(&in, body.ptr, body.len);
+  rc = build_environ(s, env, r);
+  np_gw_environ_set_input(env, &in);
+  np_gw_environ_set_errors(env, &s->errors);
+  np_gw_handler_options o;
+  np_gw_handler_options_init(&o);
+  o.server_software = s->software;
+  o.chunked = false;
+  o.collect = true;
+  o.flags = s->o.threads > 1 ? NP_GW_MULTITHREAD : 0;
+  np_gw_output out;
+  memset(&out, 0, sizeof out);
+  out.write = out_write;
+  out.sendfile = out_sendfile;
+  out.head = out_head;
+  sink sk = {r, s};
+  out.ctx = &sk;
+  np_gw_result res;
+  memset(&res, 0, sizeof res);
+  if (rc == NP_OK)
+    rc = np_gw_handler_run(&o, s->app, env, &out, &res);
+  if (res.close)
+    np_httpd_set_close_connection(r, true);
+  if (rc == NP_OK && s->o.log) {
+    /* log_request(code, bytes_sent), as ServerHandler.close does */
+    np_slice line = np_httpd_requestline(r);
+    np_httpd_log_message(r, "\"%.*s\" %d %llu", NP_SLICE_ARG(line), res.code,
+                         (unsigned long long)res.body_bytes);
+  }
+  np_gw_environ_free(env);
+  unsigned long n = atomic_fetch_add(&s->served, 1) + 1;
+  if (s->o.max_requests && n >= s->o.max_requests)
+    np_httpd_stop(s->httpd);
+  return rc;
+}
+
+int np_gw_make_server(const np_gw_server_options *o, np_gw_app app,
+                      np_gw_server **out, np_error *err) {
+  if (!o || !app.call || !out)
+    return np_error_set(err, NP_EINVAL, "make_server: missing argument");
+  np_gw_server *s = np_malloc(sizeof *s);
+  if (!s)
+    return np_error_set(err, NP_ENOMEM, "make_server: out of memory");
+  memset(s, 0, sizeof *s);
+  s->o = *o;
+  s->app = o->validate ? np_gw_validator_wrap(&s->validator, app) : app;
+  snprintf(s->software, sizeof s->software, "%s",
+           o->server_software ? o->server_software
+                              : "WSGIServer/0.2 netproto/" NP_VERSION_STRING);
+  np_gw_errors_file(&s->errors, o->errors ? o->errors : stderr);
+  np_httpd_options ho;
+  np_httpd_options_init(&ho);
+  ho.host = o->host;
+  ho.port = o->port;
+  ho.threads = o->threads > 0 ? o->threads : 1;
+  ho.protocol_version = o->protocol_version ? o->protocol_version : "HTTP/1.1";
+  ho.server_version = s->software;
+  ho.max_body = o->max_body ? o->max_body : ho.max_body;
+  ho.log = o->log;
+  np_httpd_handler h;
+  memset(&h, 0, sizeof h);
+  h.do_GET = h.do_HEAD = h.do_POST = h.do_PUT = h.do_DELETE = h.do_OPTIONS =
+      h.do_PATCH = h.do_other = dispatch;
+  h.ctx = s;
+  int rc = np_httpd_new(&ho, &h, &s->httpd, err);
+  if (rc < 0) {
+    np_free(s);
+    return rc;
+  }
+  char host[64];
+  int port = 0;
+  np_httpd_address(s->httpd, host, sizeof host, &port);
+  snprintf(s->port, sizeof s->port, "%d", port);
+  /* socket.getfqdn() of a loopback or wildcard address is "localhost" on
+   * most systems; other addresses are given as they are. */
+  bool local = !o->host || !*o->host || strcmp(host, "127.0.0.1") == 0 ||
+               strcmp(host, "::1") == 0 || strcmp(host, "0.0.0.0") == 0;
+  snprintf(s->server_name, sizeof s->server_name, "%s",
+           local ? "localhost" : host);
+  *out = s;
+  return NP_OK;
+}
+
+int np_gw_server_serve(np_gw_server *s, np_error *err) {
+  return np_httpd_serve(s->httpd, err);
+}
+
+void np_gw_server_stop(np_gw_server *s) { np_httpd_stop(s->httpd); }
+
+int np_gw_server_port(const np_gw_server *s) { return np_httpd_port(s->httpd); }
+
+unsigned long np_gw_server_requests(const np_gw_server *s) {
+  return atomic_load(&((np_gw_server *)s)->served);
+}
+
+void np_gw_server_free(np_gw_server *s) {
+  if (!s)
+    return;
+  np_httpd_free(s->httpd);
+  np_free(s);
+}

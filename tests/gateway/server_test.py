@@ -1,0 +1,297 @@
+"""The built-in server (simple_server on the http.server engine) with real
+clients: curl, CPython's urllib and http.client, a pipelined request
+stream, wrk, nginx as a reverse proxy in front of it; the examples built as
+a user builds them, each also under the validator; `netproto gateway-demo`;
+and the environ compared with CPython's wsgiref.simple_server for the same
+request."""
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+SRC = os.environ["NP_SOURCE_DIR"]
+BIN = os.environ["NP_BINARY_DIR"]
+CLI = os.environ["NP_CLI"]
+work = tempfile.mkdtemp(prefix="np_gw_")
+procs = []
+failures = 0
+
+
+def check(name, cond, detail=""):
+    global failures
+    if cond:
+        print("ok -", name)
+    else:
+        failures += 1
+        print("not ok -", name, detail)
+
+
+def cache(key):
+    for line in open(os.path.join(BIN, "CMakeCache.txt")):
+        if line.startswith(key + ":"):
+            return line.split("=", 1)[1].strip()
+    return ""
+
+
+def build(example):
+    cc = cache("CMAKE_C_COMPILER") or "cc"
+    san = ["-fsanitize=address,undefined"] if cache("NP_SANITIZE") == "ON" else []
+    out = os.path.join(work, example)
+    subprocess.run([cc, "-std=c17", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra",
+                    "-Wpedantic", "-Werror", *san, "-I" + os.path.join(SRC, "include"),
+                    os.path.join(SRC, "examples", example + ".c"),
+                    os.path.join(BIN, "libnetproto.a"), "-lssl", "-lcrypto", "-lz",
+                    "-lpthread", "-o", out], check=True)
+    return out
+
+
+def start(argv):
+    """Start a server that prints 'Serving on port N'; returns (proc, port)."""
+    err = open(os.path.join(work, os.path.basename(argv[0]) + ".err"), "ab")
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err)
+    procs.append(p)
+    line = p.stdout.readline().decode()
+    port = int(line.split()[-1])
+    return p, port
+
+
+def stop(p):
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def curl(*args):
+    return subprocess.run(["curl", "-s", "-m", "10", *args], capture_output=True,
+                          timeout=20).stdout
+
+
+def pipelined(port):
+    """Three requests in one send; three responses back in order."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    req = (b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+           b"HEAD /b HTTP/1.1\r\nHost: x\r\n\r\n"
+           b"GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    s.sendall(req)
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data
+
+
+def hello_checks(port, tag):
+    out = curl("-i", f"http://127.0.0.1:{port}/")
+    check(f"{tag}: curl GET", out.startswith(b"HTTP/1.1 200 OK") and
+          b"Content-Length: 13" in out and out.endswith(b"\r\n\r\nHello world!\n"), out)
+    check(f"{tag}: Date and Server", re.search(rb"\r\nDate: \w{3}, \d\d \w{3} \d{4}", out)
+          and b"\r\nServer: WSGIServer/0.2" in out, out)
+    head = curl("-I", f"http://127.0.0.1:{port}/")
+    check(f"{tag}: HEAD has no body", head.endswith(b"\r\n\r\n") and b"Hello" not in head, head)
+    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/x", timeout=10).read()
+    check(f"{tag}: urllib GET", body == b"Hello world!\n", body)
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    ok = True
+    for _ in range(5):
+        c.request("GET", "/")
+        r = c.getresponse()
+        ok = ok and r.status == 200 and r.read() == b"Hello world!\n" and not r.will_close
+    sock1 = c.sock
+    c.request("GET", "/")
+    c.getresponse().read()
+    check(f"{tag}: keep-alive, 6 requests on one connection", ok and c.sock is sock1)
+    c.close()
+    data = pipelined(port)
+    check(f"{tag}: pipelined GET, HEAD, GET answered in order",
+          data.count(b"HTTP/1.1 200 OK") == 3 and data.count(b"Hello world!\n") == 2, data)
+
+
+def wrk_check(port, tag):
+    r = subprocess.run(["wrk", "-t1", "-c16", "-d1", f"http://127.0.0.1:{port}/"],
+                       capture_output=True, text=True, timeout=30)
+    m = re.search(r"(\d+) requests in", r.stdout)
+    n = int(m.group(1)) if m else 0
+    check(f"{tag}: wrk 1 s, 16 connections, no errors",
+          n > 1000 and "Non-2xx" not in r.stdout and "Socket errors" not in r.stdout,
+          r.stdout)
+
+
+def form_checks(port, tag):
+    body = urllib.request.urlopen(urllib.request.Request(
+        f"http://127.0.0.1:{port}/", data=b"name=J%C3%BCrgen&x=a+b"), timeout=10).read()
+    check(f"{tag}: urllib POST read through wsgi.input",
+          body == "name=Jürgen\nx=a b\n".encode(), body)
+    page = curl(f"http://127.0.0.1:{port}/")
+    check(f"{tag}: GET shows the form", b"<form method=post>" in page, page)
+    big = b"k=" + b"v" * 200000
+    body = curl("--data-binary", "@-", f"http://127.0.0.1:{port}/") if False else \
+        subprocess.run(["curl", "-s", "-m", "10", "--data-binary", "@-",
+                        f"http://127.0.0.1:{port}/"], input=big, capture_output=True).stdout
+    check(f"{tag}: 200 kB POST (Expect: 100-continue from curl)",
+          body == b"k=" + b"v" * 200000 + b"\n", body[:80])
+
+
+def download_checks(port, tag, blob):
+    got = curl(f"http://127.0.0.1:{port}/blob.bin")
+    check(f"{tag}: FileWrapper download of 3 MB intact",
+          hashlib.sha256(got).digest() == hashlib.sha256(blob).digest(), len(got))
+    head = curl("-I", f"http://127.0.0.1:{port}/blob.bin")
+    check(f"{tag}: its Content-Length", b"Content-Length: %d" % len(blob) in head, head)
+    nf = curl("-i", f"http://127.0.0.1:{port}/..%2Fetc%2Fpasswd")
+    check(f"{tag}: no way out of the directory", nf.startswith(b"HTTP/1.1 404"), nf[:60])
+
+
+def middleware_checks(port, tag):
+    out = curl("-i", f"http://127.0.0.1:{port}/p%20q?z=1", "-H", "X-Multi: a",
+               "-H", "X-Multi: b")
+    check(f"{tag}: middleware adds its header", re.search(rb"\r\nX-Elapsed-Us: \d+\r\n", out), out)
+    check(f"{tag}: inner demo_app answers through it",
+          b"Hello world!" in out and b"PATH_INFO = '/p q'" in out and
+          b"HTTP_X_MULTI = 'a,b'" in out and b"Content-Length:" in out, out)
+
+
+def demo_environ(text):
+    env = {}
+    for line in text.decode("utf-8").splitlines()[2:]:
+        k, _, v = line.partition(" = ")
+        env[k] = v
+    return env
+
+
+def python_differential():
+    """The environ CPython's wsgiref.simple_server gives demo_app against
+    ours, for a request with a quoted path, a query, a repeated header and
+    a body."""
+    port = free_port()
+    code = ("import sys\nfrom wsgiref.simple_server import make_server, demo_app, WSGIRequestHandler\n"
+            "class Q(WSGIRequestHandler):\n  def log_message(self,*a): pass\n"
+            f"s = make_server('127.0.0.1', {port}, demo_app, handler_class=Q)\n"
+            "print('ready', flush=True)\ns.handle_request()\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    procs.append(p)
+    p.stdout.readline()
+    ours = subprocess.Popen([CLI, "gateway-demo", "-q", "--no-browser", "-b", "127.0.0.1",
+                             "--forever", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    procs.append(ours)
+    oport = int(ours.stdout.readline().split()[-2])
+    args = ["-H", "X-Multi: one", "-H", "X-Multi: two", "-H", "Content-Type: text/x",
+            "--data-binary", "abc"]
+    theirs = demo_environ(curl(*args, f"http://127.0.0.1:{port}/a%20b/%C3%A9;p?x=1&y=%20"))
+    mine = demo_environ(curl(*args, f"http://127.0.0.1:{oport}/a%20b/%C3%A9;p?x=1&y=%20"))
+    stop(ours)
+    p.wait(10)
+    skip = {"SERVER_PORT", "HTTP_HOST", "SERVER_SOFTWARE", "wsgi.errors", "wsgi.input",
+            "wsgi.file_wrapper", "wsgi.multithread"}
+    keys = [k for k in mine if k not in skip]
+    diff = [(k, mine[k], theirs.get(k)) for k in keys if mine[k] != theirs.get(k)]
+    check(f"environ equal to CPython wsgiref's for {len(keys)} keys", not diff and len(keys) > 15, diff)
+
+
+def nginx_checks(port, blob):
+    nport = free_port()
+    conf = os.path.join(work, "nginx.conf")
+    open(conf, "w").write(f"""
+daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/nginx.err;
+events {{ worker_connections 256; }}
+http {{
+  access_log off; client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
+  fastcgi_temp_path {work}/fcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
+  upstream app {{ server 127.0.0.1:{port}; keepalive 8; }}
+  server {{ listen 127.0.0.1:{nport};
+    location / {{ proxy_pass http://app; proxy_http_version 1.1;
+      proxy_set_header Connection ""; proxy_set_header Host $host; }} }}
+}}""")
+    p = subprocess.Popen(["nginx", "-c", conf, "-p", work], stderr=subprocess.DEVNULL)
+    procs.append(p)
+    for _ in range(50):
+        try:
+            socket.create_connection(("127.0.0.1", nport), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    got = curl(f"http://127.0.0.1:{nport}/blob.bin")
+    check("behind nginx: 3 MB download intact", got == blob, len(got))
+    out = b"".join(curl(f"http://127.0.0.1:{nport}/blob.bin", "-o", "/dev/null", "-w",
+                        "%{http_code} ") for _ in range(20))
+    check("behind nginx: 20 requests over the upstream keep-alive pool",
+          out.split() == [b"200"] * 20, out)
+    stop(p)
+
+
+def demo_cli():
+    r = subprocess.run([CLI, "gateway-demo", "--no-browser", "-b", "127.0.0.1", "0"],
+                       capture_output=True, timeout=30)
+    check("netproto gateway-demo serves one request and exits",
+          r.returncode == 0 and r.stdout.startswith(b"Serving HTTP on 127.0.0.1 port ") and
+          b"Hello world!\n\n" in r.stdout and b"PATH_INFO = '/xyz'" in r.stdout and
+          b"QUERY_STRING = 'abc'" in r.stdout and b'"GET /xyz?abc HTTP/1.1" 200' in r.stderr,
+          (r.returncode, r.stdout[:200], r.stderr[:200]))
+    # with no browser at all it falls back to fetching the page itself
+    r = subprocess.run([CLI, "gateway-demo", "-b", "127.0.0.1", "0"], capture_output=True,
+                       timeout=30, env={"PATH": work, "HOME": work})
+    check("gateway-demo without a browser fetches the page with netproto's client",
+          r.returncode == 0 and b"Hello world!" in r.stdout, (r.returncode, r.stderr[:300]))
+
+
+def main():
+    try:
+        exe = {e: build(e) for e in ["gw_hello", "gw_form", "gw_download", "gw_middleware"]}
+        check("examples build with -Werror", True)
+        blob = os.urandom(3 << 20)
+        d = os.path.join(work, "files")
+        os.mkdir(d)
+        open(os.path.join(d, "blob.bin"), "wb").write(blob)
+        for validate in ([], ["--validate"]):
+            tag = "validated" if validate else "plain"
+            p, port = start([exe["gw_hello"], "0", *validate])
+            hello_checks(port, "hello " + tag)
+            wrk_check(port, "hello " + tag)
+            stop(p)
+            p, port = start([exe["gw_form"], "0", *validate])
+            form_checks(port, "form " + tag)
+            stop(p)
+            p, port = start([exe["gw_download"], d, "0", *validate])
+            download_checks(port, "download " + tag, blob)
+            if validate:
+                nginx_checks(port, blob)
+            stop(p)
+            p, port = start([exe["gw_middleware"], "0", *validate])
+            middleware_checks(port, "middleware " + tag)
+            stop(p)
+        errs = b"".join(open(os.path.join(work, f), "rb").read()
+                        for f in os.listdir(work) if f.endswith(".err"))
+        check("the validator found nothing in the examples", b"validate:" not in errs, errs[:300])
+        python_differential()
+        demo_cli()
+    finally:
+        for p in procs:
+            stop(p)
+        shutil.rmtree(work, ignore_errors=True)
+    print("failures:", failures)
+    sys.exit(1 if failures else 0)
+
+
+main()
