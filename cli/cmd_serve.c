@@ -15,9 +15,10 @@
 #include <unistd.h>
 
 static np_httpd *serving;
+static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig) {
-  (void)sig;
+  got_signal = sig;
   if (serving)
     np_httpd_stop(serving);
 }
@@ -156,7 +157,8 @@ int np_cmd_serve(int argc, char **argv) {
   sigaction(SIGTERM, &sa, NULL);
   rc = np_httpd_serve(s, &err);
   serving = NULL;
-  printf("\nKeyboard interrupt received, exiting.\n");
+  if (got_signal == SIGINT) /* what Python prints on Ctrl-C */
+    printf("\nKeyboard interrupt received, exiting.\n");
   np_httpd_free(s);
   np_httpd_static_free(st);
   if (rc != NP_OK) {

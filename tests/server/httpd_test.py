@@ -329,6 +329,24 @@ try:
     check("prints where it serves", out.decode().startswith(f"Serving HTTP on 127.0.0.1 port {port} (http://127.0.0.1:{port}/) ..."), out[:100])
     stop(py_proc)
 
+    # --- IPv6 and the dual-stack default bind
+    port6 = free_port()
+    p6 = subprocess.Popen([CLI, "serve", "-d", root, str(port6)], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL)
+    wait_port(port6, p6)
+    c6 = http.client.HTTPConnection("::1", port6, timeout=10)
+    c6.request("GET", "/small.txt")
+    r6 = c6.getresponse()
+    check("default bind serves IPv6 (::1)", r6.status == 200 and r6.read() == b"hello world!\n")
+    c6.close()
+    check("... and IPv4 on the same socket", get(port6, "/small.txt")[2] == b"hello world!\n")
+    p6.send_signal(signal.SIGINT)
+    out6, _ = p6.communicate(timeout=20)
+    check("prints the dual-stack address as CPython does",
+          out6.decode().startswith(f"Serving HTTP on :: port {port6} (http://[::]:{port6}/) ..."), out6[:80])
+    check("SIGINT: 'Keyboard interrupt received, exiting.' and status 0",
+          p6.returncode == 0 and "Keyboard interrupt received, exiting." in out6.decode(), (p6.returncode, out6))
+
     # --- shutdown finishes requests in flight
     np_proc, port = start_netproto(root, "--threads", "2")
     results = []
