@@ -8,7 +8,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 struct np__tls_ctx {
@@ -111,6 +114,96 @@ static int tls_wait(np__stream *s, int ssl_err, np_error *err) {
   return np__net_wait(s->fd, ev, s->timeout_ms, err);
 }
 
+/*
+ * A socket BIO that writes with MSG_NOSIGNAL: OpenSSL's own socket BIO
+ * uses write(), and a peer that closed would kill the whole program with
+ * SIGPIPE.  A library must not do that (CPython ignores SIGPIPE at start-up;
+ * a C program may not), so TLS goes through send()/recv() here.  The fd is
+ * kept in the BIO's data pointer; the BIO never closes it.
+ */
+static BIO_METHOD *nosig_method;
+static pthread_once_t nosig_once = PTHREAD_ONCE_INIT;
+
+static int bio_fd(BIO *b) { return (int)(intptr_t)BIO_get_data(b); }
+
+/* Set OpenSSL's retry flags from a send/recv result. */
+static void set_retry(BIO *b, ssize_t n, int writing) {
+  BIO_clear_retry_flags(b);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+    if (writing)
+      BIO_set_retry_write(b);
+    else
+      BIO_set_retry_read(b);
+  }
+}
+
+static int nosig_write(BIO *b, const char *buf, size_t len, size_t *done) {
+  ssize_t n = send(bio_fd(b), buf, len, MSG_NOSIGNAL);
+  set_retry(b, n, 1);
+  if (n < 0)
+    return 0;
+  *done = (size_t)n;
+  return 1;
+}
+
+static int nosig_read(BIO *b, char *buf, size_t len, size_t *done) {
+  ssize_t n = recv(bio_fd(b), buf, len, 0);
+  set_retry(b, n, 0);
+  if (n <= 0) {
+    if (n == 0)
+      BIO_set_flags(b, BIO_FLAGS_IN_EOF);
+    return 0;
+  }
+  *done = (size_t)n;
+  return 1;
+}
+
+static long nosig_ctrl(BIO *b, int cmd, long num, void *ptr) {
+  (void)num;
+  switch (cmd) {
+  case BIO_C_GET_FD:
+    if (ptr)
+      *(int *)ptr = bio_fd(b);
+    return bio_fd(b);
+  case BIO_CTRL_FLUSH:
+    return 1;
+  case BIO_CTRL_EOF:
+    return BIO_test_flags(b, BIO_FLAGS_IN_EOF) != 0;
+  default:
+    return 0;
+  }
+}
+
+static int nosig_create(BIO *b) {
+  BIO_set_init(b, 1);
+  return 1;
+}
+
+static void nosig_init_method(void) {
+  BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK |
+                                   BIO_TYPE_DESCRIPTOR,
+                               "netproto socket");
+  if (m && BIO_meth_set_write_ex(m, nosig_write) == 1 &&
+      BIO_meth_set_read_ex(m, nosig_read) == 1 &&
+      BIO_meth_set_ctrl(m, nosig_ctrl) == 1 &&
+      BIO_meth_set_create(m, nosig_create) == 1) {
+    nosig_method = m;
+    return;
+  }
+  BIO_meth_free(m);
+}
+
+/* Attach fd to ssl through the MSG_NOSIGNAL BIO. */
+static int attach_fd(SSL *ssl, int fd, np_error *err) {
+  pthread_once(&nosig_once, nosig_init_method);
+  BIO *b = nosig_method ? BIO_new(nosig_method) : NULL;
+  if (!b)
+    return tls_fail(err, NP_ETLS, "cannot make the socket BIO");
+  BIO_set_data(b, (void *)(intptr_t)fd);
+  SSL_set_bio(ssl, b, b); /* one reference, owned by ssl */
+  return NP_OK;
+}
+
 static int is_ip_literal(const char *host) {
   unsigned char buf[16];
   return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
@@ -155,8 +248,8 @@ static int start_tls(np__stream *s, np__tls_ctx *ctx, const char *host,
   int rc = set_peer_name(ssl, host, ctx->verify, err);
   if (!rc && sess && SSL_set_session(ssl, sess) != 1)
     rc = tls_fail(err, NP_ETLS, "SSL_set_session");
-  if (!rc && SSL_set_fd(ssl, s->fd) != 1)
-    rc = tls_fail(err, NP_ETLS, "SSL_set_fd");
+  if (!rc)
+    rc = attach_fd(ssl, s->fd, err);
   /* Non-blocking underneath, so every step can honour the time-out. */
   np__net_set_nonblock(s->fd, 1);
   while (!rc) {

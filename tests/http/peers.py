@@ -445,3 +445,39 @@ class RecordingServer:
             pass
         self.thread.join(5)
         self.sock.close()
+
+
+class TLSCloser:
+    """A TLS server that completes the handshake and closes at once: a
+    client writing a large body then writes into a closed connection."""
+
+    def __init__(self, certfile, keyfile):
+        import ssl
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(certfile, keyfile)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping:
+            conn, _ = self.sock.accept()
+            try:
+                tls = self.ctx.wrap_socket(conn, server_side=True)
+                tls.recv(1)  # the request starts: now close under it
+                tls.close()
+            except OSError:
+                conn.close()
+
+    def stop(self):
+        self.stopping = True
+        try:
+            socket.create_connection(("127.0.0.1", self.port), 1).close()
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.sock.close()
