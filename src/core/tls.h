@@ -13,6 +13,8 @@
  * takes an option named insecure_skip_verify.  A peer closing without
  * close_notify reads as a clean end of stream, as CPython's
  * suppress_ragged_eofs does (framing, not TLS, detects truncation).
+ * Writes never raise SIGPIPE, plain or TLS (send with MSG_NOSIGNAL): a peer
+ * that went away is an NP_ESYS error with errno EPIPE or ECONNRESET.
  *
  * Life cycle: np__tls_ctx_new once per configuration (it loads the trust
  * store, which is slow; share it across connections), then per
