@@ -109,8 +109,11 @@ void np_http_conn_close(np_http_conn *c) {
   c->state = CS_IDLE;
   c->rbuf.len = 0;
   c->rpos = 0;
-  if (c->resp_active)
+  if (c->resp_active) {
+    /* As HTTPConnection.close(): the response goes with the connection. */
     c->resp.will_close = 1;
+    c->resp.open = 0;
+  }
 }
 
 void np_http_conn_free(np_http_conn *c) {

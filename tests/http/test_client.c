@@ -167,3 +167,25 @@ TEST(tunnel_cannot_be_set_on_an_open_connection) {
   np_http_conn_free(c);
   stop(t);
 }
+
+TEST(closing_the_connection_closes_its_response) {
+  pthread_t t = start();
+  np_http_conn *c = conn();
+  np_http_resp *r;
+  ASSERT_OK(np_http_conn_request(c, "GET", "/", NULL, 0, NULL, 0, NULL));
+  ASSERT_OK(np_http_conn_getresponse(c, &r, NULL));
+  np_http_conn_close(c);
+  ASSERT(np_http_resp_isclosed(r));
+  char buf[8];
+  size_t got = 99;
+  ASSERT_OK(np_http_resp_read(r, buf, sizeof buf, &got, NULL));
+  ASSERT_EQ_INT(got, 0);
+  ASSERT_EQ_INT(np_http_resp_status(r), 200); /* the head stays readable */
+  /* The connection reopens for the next request. */
+  ASSERT_OK(np_http_conn_request(c, "GET", "/", NULL, 0, NULL, 0, NULL));
+  ASSERT_OK(np_http_conn_getresponse(c, &r, NULL));
+  ASSERT_OK(np_http_resp_read(r, buf, sizeof buf, &got, NULL));
+  ASSERT_EQ_MEM(buf, got, "hello");
+  np_http_conn_free(c);
+  stop(t);
+}
