@@ -111,7 +111,8 @@ NP_API int np_http_conn_set_tunnel(np_http_conn *c, const char *host,
  * connect by themselves when needed (auto_open). */
 NP_API int np_http_conn_connect(np_http_conn *c, np_error *err);
 
-/* Close the socket; the connection can be used again (it reconnects). */
+/* Close the socket and the current response (HTTPConnection.close()); the
+ * connection can be used again: the next request reconnects. */
 NP_API void np_http_conn_close(np_http_conn *c);
 
 /* The socket, or -1 when not connected. */
