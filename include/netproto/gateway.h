@@ -57,6 +57,7 @@ extern "C" {
 #define NP_GW_MAX_ENVIRON_BYTES (1u << 20) /* names + values of one environ */
 #define NP_GW_MAX_HEADERS 256       /* fields in one np_gw_headers */
 #define NP_GW_MAX_LINE 65536        /* np_gw_input_readline default */
+#define NP_GW_INPUT_BUF 16384       /* a descriptor input's read-ahead */
 
 /* ---- the environ ---- */
 
@@ -145,7 +146,7 @@ struct np_gw_input {
   uint64_t remaining;   /* Content-Length bytes still to read */
   int framing;          /* 0 length, 1 chunked */
   int done;
-  char pre[4096];       /* bytes read but not yet given out */
+  char *pre;            /* read-ahead buffer (NP_GW_INPUT_BUF bytes) */
   size_t pre_len, pre_pos;
   void *chunked;        /* np_http_chunked state when framing is chunked */
   int (*on_first_read)(void *ctx); /* sends 100 Continue */
@@ -167,7 +168,7 @@ NP_API int np_gw_input_read_all(np_gw_input *in, np_buf *out);
 NP_API void np_gw_input_memory(np_gw_input *in, const char *data, size_t len);
 /*
  * An input over a descriptor: `pre` holds body bytes already read with the
- * head (copied; at most sizeof in->pre), then fd is read.  content_length
+ * head (copied; at most NP_GW_INPUT_BUF), then fd is read.  content_length
  * bytes in total, or with chunked the chunked coding is decoded (its
  * framing removed; the application never sees it).  on_first_read, when
  * not NULL, runs once before the first read that needs the descriptor

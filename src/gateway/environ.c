@@ -162,6 +162,35 @@ static int slot(np_gw_environ *e, const char *name, gw_entry **out) {
   return NP_OK;
 }
 
+/* Append a key known to be absent (a server filling a fresh environ):
+ * no lookup. */
+int np__gw_environ_add(np_gw_environ *e, const char *name, size_t name_len,
+                       const char *value, size_t len) {
+  if (e->n >= NP_GW_MAX_KEYS)
+    return NP_ETOOLARGE;
+  if (e->n == e->cap) {
+    size_t cap = e->cap ? e->cap * 2 : 32;
+    gw_entry *ne = np_realloc(e->entries, cap * sizeof *ne);
+    if (!ne)
+      return NP_ENOMEM;
+    e->entries = ne;
+    e->cap = cap;
+  }
+  const char *n = arena_copy(e, name, name_len);
+  const char *v = n ? arena_copy(e, value ? value : "", len) : NULL;
+  if (!v)
+    return e->bytes + name_len + len + 2 > NP_GW_MAX_ENVIRON_BYTES
+               ? NP_ETOOLARGE
+               : NP_ENOMEM;
+  gw_entry *en = &e->entries[e->n++];
+  en->name = n;
+  en->name_len = name_len;
+  en->value = v;
+  en->value_len = len;
+  en->ptr = NULL;
+  return NP_OK;
+}
+
 int np_gw_environ_set(np_gw_environ *e, const char *name, const char *value,
                       size_t len) {
   if (!e || (!value && len))

@@ -11,6 +11,11 @@
  * discarding errors stream where none is set. */
 void np__gw_environ_test_streams(np_gw_environ *e);
 
+/* Append name = value to an environ that does not hold name (no lookup;
+ * the caller guarantees it). */
+int np__gw_environ_add(np_gw_environ *e, const char *name, size_t name_len,
+                       const char *value, size_t len);
+
 /* Python's quote(s, safe, encoding='latin1') of bytes, appended. */
 int np__gw_quote(np_buf *out, const char *s, size_t len, const char *safe);
 

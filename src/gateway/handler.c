@@ -134,10 +134,15 @@ static int frame(run *r, uint64_t first_len, bool finished) {
   if (bodyless)
     return NP_OK;
   if (len >= 0) {
-    char num[24];
-    snprintf(num, sizeof num, "%lld", (long long)len);
+    char num[24], *p = num + sizeof num;
+    uint64_t v = (uint64_t)len;
+    *--p = '\0';
+    do { /* no printf on the per-request path */
+      *--p = (char)('0' + v % 10);
+      v /= 10;
+    } while (v);
     r->declared = len;
-    return np_gw_headers_set(r->headers, "Content-Length", num);
+    return np_gw_headers_set(r->headers, "Content-Length", p);
   }
   if (r->o->collect && !finished) {
     r->collecting = true; /* the length is known once the body ends */

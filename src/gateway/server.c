@@ -9,6 +9,7 @@
 #include "core/date.h"
 #include "netproto/http_server.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <time.h>
@@ -143,44 +144,74 @@ static int add_headers(np_gw_environ *e, np_httpd_req *r, np_buf *tmp) {
   return rc;
 }
 
+/* Keys of a fresh environ, each set once: appended without lookups. */
+#define ADD(name, ptr, len) np__gw_environ_add(e, name, sizeof name - 1, ptr, len)
+#define ADD_CSTR(name, str) ADD(name, str, strlen(str))
+
 static int build_environ(np_gw_server *s, np_gw_environ *e, np_httpd_req *r) {
   np_slice path = np_httpd_path(r);
   const char *q = memchr(path.ptr, '?', path.len);
   size_t plen = q ? (size_t)(q - path.ptr) : path.len;
   np_buf tmp;
   np_buf_init(&tmp, 0);
-  int rc = np_gw_environ_set_cstr(e, "SERVER_NAME", s->server_name);
   np_slice method = np_httpd_command(r), ver = np_httpd_request_version(r);
   np_slice ct = np_httpd_header(r, "Content-Type");
   np_slice cl = np_httpd_header(r, "Content-Length");
-  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "GATEWAY_INTERFACE", "CGI/1.1");
-  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "SERVER_PORT", s->port);
-  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "REMOTE_HOST", "");
-  if (rc == NP_OK) rc = np_gw_environ_set(e, "CONTENT_LENGTH", cl.ptr, cl.len);
-  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "SCRIPT_NAME", "");
-  if (rc == NP_OK) rc = np_gw_environ_set(e, "SERVER_PROTOCOL", ver.ptr, ver.len);
-  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "SERVER_SOFTWARE", s->software);
-  if (rc == NP_OK) rc = np_gw_environ_set(e, "REQUEST_METHOD", method.ptr, method.len);
+  int rc = ADD_CSTR("SERVER_NAME", s->server_name);
+  if (rc == NP_OK) rc = ADD("GATEWAY_INTERFACE", "CGI/1.1", 7);
+  if (rc == NP_OK) rc = ADD_CSTR("SERVER_PORT", s->port);
+  if (rc == NP_OK) rc = ADD("REMOTE_HOST", "", 0);
+  if (rc == NP_OK) rc = ADD("CONTENT_LENGTH", cl.ptr, cl.len);
+  if (rc == NP_OK) rc = ADD("SCRIPT_NAME", "", 0);
+  if (rc == NP_OK) rc = ADD("SERVER_PROTOCOL", ver.ptr, ver.len);
+  if (rc == NP_OK) rc = ADD_CSTR("SERVER_SOFTWARE", s->software);
+  if (rc == NP_OK) rc = ADD("REQUEST_METHOD", method.ptr, method.len);
   if (rc == NP_OK) rc = unquote_path(&tmp, path.ptr, plen);
-  if (rc == NP_OK) rc = np_gw_environ_set(e, "PATH_INFO", tmp.data ? tmp.data : "", tmp.len);
+  if (rc == NP_OK) rc = ADD("PATH_INFO", tmp.data, tmp.len);
   if (rc == NP_OK)
-    rc = q ? np_gw_environ_set(e, "QUERY_STRING", q + 1, path.len - plen - 1)
-           : np_gw_environ_set_cstr(e, "QUERY_STRING", "");
-  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "REMOTE_ADDR", np_httpd_client_host(r));
+    rc = q ? ADD("QUERY_STRING", q + 1, path.len - plen - 1)
+           : ADD("QUERY_STRING", "", 0);
+  if (rc == NP_OK) rc = ADD_CSTR("REMOTE_ADDR", np_httpd_client_host(r));
   /* email.message's default content type when none was sent */
   if (rc == NP_OK)
-    rc = ct.ptr ? np_gw_environ_set(e, "CONTENT_TYPE", ct.ptr, ct.len)
-                : np_gw_environ_set_cstr(e, "CONTENT_TYPE", "text/plain");
+    rc = ct.ptr ? ADD("CONTENT_TYPE", ct.ptr, ct.len)
+                : ADD("CONTENT_TYPE", "text/plain", 10);
+  if (rc == NP_OK) rc = ADD("wsgi.url_scheme", "http", 4);
   if (rc == NP_OK) rc = add_headers(e, r, &tmp);
-  if (rc == NP_OK) rc = np_gw_environ_set_cstr(e, "wsgi.url_scheme", "http");
   np_buf_free(&tmp);
   return rc;
+}
+
+/* One environ per worker thread, reset between requests: its arena and
+ * key array are reused, so a request allocates nothing for its environ.
+ * The thread's exit frees it. */
+static pthread_key_t env_key;
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+
+static void env_free(void *e) { np_gw_environ_free(e); }
+static void env_key_make(void) { pthread_key_create(&env_key, env_free); }
+
+static int thread_environ(np_gw_environ **out) {
+  pthread_once(&env_once, env_key_make);
+  np_gw_environ *e = pthread_getspecific(env_key);
+  if (!e) {
+    int rc = np_gw_environ_new(&e);
+    if (rc < 0)
+      return rc;
+    if (pthread_setspecific(env_key, e) != 0) {
+      np_gw_environ_free(e);
+      return NP_ENOMEM;
+    }
+  }
+  np_gw_environ_reset(e);
+  *out = e;
+  return NP_OK;
 }
 
 static int dispatch(np_httpd_req *r, void *ctx) {
   np_gw_server *s = ctx;
   np_gw_environ *env;
-  int rc = np_gw_environ_new(&env);
+  int rc = thread_environ(&env);
   if (rc < 0)
     return rc;
   np_gw_input in;
@@ -214,7 +245,7 @@ static int dispatch(np_httpd_req *r, void *ctx) {
     np_httpd_log_message(r, "\"%.*s\" %d %llu", NP_SLICE_ARG(line), res.code,
                          (unsigned long long)res.body_bytes);
   }
-  np_gw_environ_free(env);
+  np_gw_environ_reset(env); /* nothing of this request stays */
   unsigned long n = atomic_fetch_add(&s->served, 1) + 1;
   if (s->o.max_requests && n >= s->o.max_requests)
     np_httpd_stop(s->httpd);
@@ -283,6 +314,14 @@ unsigned long np_gw_server_requests(const np_gw_server *s) {
 void np_gw_server_free(np_gw_server *s) {
   if (!s)
     return;
+  /* The serving thread was one of the workers: its environ goes now (key
+   * destructors do not run for a process's main thread). */
+  pthread_once(&env_once, env_key_make);
+  np_gw_environ *e = pthread_getspecific(env_key);
+  if (e) {
+    pthread_setspecific(env_key, NULL);
+    np_gw_environ_free(e);
+  }
   np_httpd_free(s->httpd);
   np_free(s);
 }

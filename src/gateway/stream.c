@@ -93,7 +93,7 @@ static int fill(np_gw_input *in) {
     if (rc < 0)
       return rc;
   }
-  size_t want = sizeof in->pre;
+  size_t want = NP_GW_INPUT_BUF;
   /* A Content-Length body: never ask the socket for more than is left. */
   if (in->framing == 0 && in->remaining < want)
     want = (size_t)in->remaining;
@@ -175,8 +175,12 @@ int np_gw_input_fd(np_gw_input *in, int fd, const char *pre, size_t pre_len,
                    int (*on_first_read)(void *ctx), void *ctx) {
   memset(in, 0, sizeof *in);
   in->fd = fd;
-  if (pre_len > sizeof in->pre)
+  in->read = fd_read; /* from here np_gw_input_close releases what exists */
+  if (pre_len > NP_GW_INPUT_BUF)
     return NP_ETOOLARGE;
+  in->pre = np_malloc(NP_GW_INPUT_BUF);
+  if (!in->pre)
+    return NP_ENOMEM;
   if (pre_len)
     memcpy(in->pre, pre, pre_len);
   in->pre_len = pre_len;
@@ -202,6 +206,9 @@ void np_gw_input_close(np_gw_input *in) {
     return;
   np_free(in->chunked);
   in->chunked = NULL;
+  if (in->read == fd_read)
+    np_free(in->pre);
+  in->pre = NULL;
 }
 
 static void file_write(np_gw_errors *e, const char *data, size_t n) {

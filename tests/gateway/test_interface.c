@@ -239,6 +239,7 @@ TEST(input_fd_bad_chunk_and_short_body_fail) {
   close(p[1]);
   ASSERT_EQ_INT(np_gw_input_read(&in, buf, sizeof buf, &got),
                 NP_EHTTP_INCOMPLETE_READ);
+  np_gw_input_close(&in);
   close(p[0]);
 }
 
