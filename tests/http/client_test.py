@@ -18,6 +18,12 @@ def run(port, *args, timeout=60):
     p = subprocess.run([TOOL, "--port", str(port), *args], capture_output=True,
                        timeout=timeout)
     out = p.stdout.decode("latin-1")
+    err = p.stderr.decode("latin-1")
+    # Under the sanitizers a leak or error report fails the case too.
+    if "Sanitizer" in err or "runtime error" in err:
+        failures.append("sanitizer report: %s" % " ".join(args))
+        print("not ok - sanitizer report for", args)
+        print("#", err[:3000].replace("\n", "\n# "))
     results, cur = [], None
     for line in out.splitlines():
         key, _, val = line.partition(" ")
