@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -38,6 +39,9 @@
 #include <unistd.h>
 
 static int seconds = 5, rounds = 3, idle_conns = 10000;
+/* Pinned mode: each server gets one worker on CPU 1, wrk one thread on
+ * CPU 0, so neither competes with the other for a core. */
+static int pinned;
 static char dir[256], cli[4096];
 
 static void sleep_ms(long ms) {
@@ -90,6 +94,12 @@ static pid_t spawn(char *const argv[]) {
     dup2(null, 1);
     dup2(null, 2);
     setpgid(0, 0);
+    if (pinned) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(1, &set);
+      sched_setaffinity(0, sizeof set, &set);
+    }
     execvp(argv[0], argv);
     _exit(127);
   }
@@ -197,7 +207,8 @@ static long long tree_ticks(pid_t pid) {
 /* wrk's "Requests/sec:" for url, or -1; *count gets the request count. */
 static double run_wrk(const char *url, const char *who, double *count) {
   char cmd[512], line[512];
-  snprintf(cmd, sizeof cmd, "wrk -t2 -c64 -d%ds %s 2>&1", seconds, url);
+  snprintf(cmd, sizeof cmd, "%swrk -t%d -c64 -d%ds %s 2>&1",
+           pinned ? "taskset -c 0 " : "", pinned ? 1 : 2, seconds, url);
   FILE *p = popen(cmd, "r");
   double rps = -1;
   int errors = 0;
@@ -284,8 +295,8 @@ static pid_t start_server(server *s) {
   if (!strcmp(s->name, "netproto serve")) {
     char www[300];
     snprintf(www, sizeof www, "%s/www", dir);
-    char *argv[] = {cli, "serve", "-q", "-b", "127.0.0.1", "--threads", "2",
-                    "-d", www, port, NULL};
+    char *argv[] = {cli, "serve", "-q", "-b", "127.0.0.1", "--threads",
+                    pinned ? "1" : "2", "-d", www, port, NULL};
     s->pid = spawn(argv);
   } else if (!strcmp(s->name, "nginx")) {
     char path[300];
@@ -294,10 +305,10 @@ static pid_t start_server(server *s) {
     if (!f)
       return -1;
     fprintf(f,
-            "worker_processes 2; worker_rlimit_nofile 30000;\n"
+            "worker_processes %d; worker_rlimit_nofile 30000;\n"
             "pid %s/nginx.pid; error_log %s/nginx.err; daemon off;\n"
             "events { worker_connections 20000; }\n",
-            dir, dir);
+            pinned ? 1 : 2, dir, dir);
     fprintf(f,
             "http { access_log off; sendfile on; tcp_nopush on;\n"
             "  keepalive_requests 10000000; keepalive_timeout 120s;\n"
@@ -397,6 +408,36 @@ static void measure_idle(server *s) {
   stop(s->pid);
 }
 
+static void ratio(const char *what, double np, double peer) {
+  if (np > 0 && peer > 0)
+    printf("  %-34s %8.2f\n", what, np / peer);
+  else
+    printf("  %-34s %8s\n", what, "n/a");
+}
+
+static void print_rps(const server *s, const char *how) {
+  printf("\nHTTP static files, %s; -c64 -d%ds, keep-alive, loopback, "
+         "best of %d alternating rounds\n",
+         how, seconds, rounds);
+  printf("  %-24s %14s %14s\n", "server", "13 B req/s", "1 MiB req/s");
+  for (int i = 0; i < 3; i++)
+    printf("  %-24s %14.0f %14.0f\n", s[i].name, s[i].rps_small, s[i].rps_big);
+  printf("ratio netproto / peer (>= 1.0: netproto is faster)\n");
+  ratio("13 B vs nginx", s[0].rps_small, s[1].rps_small);
+  ratio("1 MiB vs nginx", s[0].rps_big, s[1].rps_big);
+  ratio("13 B vs python3 -m http.server", s[0].rps_small, s[2].rps_small);
+  ratio("1 MiB vs python3 -m http.server", s[0].rps_big, s[2].rps_big);
+  printf("server CPU time per request (user+system, all its processes "
+         "and threads; best round)\n");
+  printf("  %-24s %14s %14s\n", "server", "13 B us/req", "1 MiB us/req");
+  for (int i = 0; i < 3; i++)
+    printf("  %-24s %14.2f %14.2f\n", s[i].name, s[i].cpu_small,
+           s[i].cpu_big);
+  printf("ratio peer / netproto (>= 1.0: netproto uses less CPU)\n");
+  ratio("13 B vs nginx", s[1].cpu_small, s[0].cpu_small);
+  ratio("1 MiB vs nginx", s[1].cpu_big, s[0].cpu_big);
+}
+
 static void write_file(const char *name, size_t size, const char *text) {
   char p[400];
   snprintf(p, sizeof p, "%s/www/%s", dir, name);
@@ -434,12 +475,6 @@ static void find_cli(const char *argv0) {
   snprintf(cli, sizeof cli, "%s/../netproto", dirname(self));
 }
 
-static void ratio(const char *what, double np, double peer) {
-  if (np > 0 && peer > 0)
-    printf("  %-34s %8.2f\n", what, np / peer);
-  else
-    printf("  %-34s %8s\n", what, "n/a");
-}
 
 int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
@@ -481,29 +516,17 @@ int main(int argc, char **argv) {
   server s[3] = {{.name = "netproto serve"}, {.name = "nginx"},
                  {.name = "python3 -m http.server"}};
   measure_rps(s, 3, rounds);
+  print_rps(s, "2 server workers, wrk -t2, sharing both cores");
+  if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+    server p[3] = {{.name = "netproto serve"}, {.name = "nginx"},
+                   {.name = "python3 -m http.server"}};
+    pinned = 1;
+    measure_rps(p, 3, rounds);
+    pinned = 0;
+    print_rps(p, "1 server worker on CPU 1, wrk -t1 on CPU 0");
+  }
   measure_idle(&s[0]);
   measure_idle(&s[1]);
-
-  printf("\nHTTP static files, wrk -t2 -c64 -d%ds, keep-alive, loopback, "
-         "best of %d alternating rounds\n",
-         seconds, rounds);
-  printf("  %-24s %14s %14s\n", "server", "13 B req/s", "1 MiB req/s");
-  for (int i = 0; i < 3; i++)
-    printf("  %-24s %14.0f %14.0f\n", s[i].name, s[i].rps_small, s[i].rps_big);
-  printf("ratio netproto / peer (>= 1.0: netproto is faster)\n");
-  ratio("13 B vs nginx", s[0].rps_small, s[1].rps_small);
-  ratio("1 MiB vs nginx", s[0].rps_big, s[1].rps_big);
-  ratio("13 B vs python3 -m http.server", s[0].rps_small, s[2].rps_small);
-  ratio("1 MiB vs python3 -m http.server", s[0].rps_big, s[2].rps_big);
-  printf("\nserver CPU time per request (user+system, all its processes "
-         "and threads; best round)\n");
-  printf("  %-24s %14s %14s\n", "server", "13 B us/req", "1 MiB us/req");
-  for (int i = 0; i < 3; i++)
-    printf("  %-24s %14.2f %14.2f\n", s[i].name, s[i].cpu_small,
-           s[i].cpu_big);
-  printf("ratio peer / netproto (>= 1.0: netproto uses less CPU)\n");
-  ratio("13 B vs nginx", s[1].cpu_small, s[0].cpu_small);
-  ratio("1 MiB vs nginx", s[1].cpu_big, s[0].cpu_big);
 
   printf("\n%d idle keep-alive connections (each made one request)\n",
          idle_conns);

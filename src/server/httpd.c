@@ -31,8 +31,9 @@
 #define NP__HTTPD_SWEEP_MS 250
 #define NP__HTTPD_ACCEPT_BATCH 64
 /* One sendfile call at most: a large file goes out in turns, so one
- * connection's download does not hold the loop (nginx: sendfile_max_chunk). */
-#define NP__SENDFILE_CHUNK ((size_t)256 << 10)
+ * connection's download does not hold the loop (nginx's sendfile_max_chunk,
+ * also 2 MiB by default). */
+#define NP__SENDFILE_CHUNK ((size_t)2 << 20)
 /* The most a stream's pull may add at once. */
 #define NP__PULL_ROOM ((size_t)64 << 10)
 
