@@ -147,7 +147,10 @@ int np__http_finish_head(np_http_parser *p, np_error *err) {
   else
     p->body = p->kind == NP_HTTP_REQUEST ? NP_HTTP_BODY_NONE
                                          : NP_HTTP_BODY_CLOSE;
-  p->keep_alive = persistent(p, &c) && p->body != NP_HTTP_BODY_CLOSE;
+  /* RFC 9112 6.1: Transfer-Encoding in an HTTP/1.0 message means faulty
+   * framing: read it, then close. */
+  p->keep_alive = persistent(p, &c) && p->body != NP_HTTP_BODY_CLOSE &&
+                  !(te.count && p->version_minor == 0);
   p->remaining = p->content_length;
   p->body_done = p->body == NP_HTTP_BODY_NONE;
   np_http_chunked_init(&p->chunked, p->limits.max_chunk_line,
