@@ -336,6 +336,15 @@ struct np_gw_output {
   int (*flush)(np_gw_output *o);
   int (*head)(np_gw_output *o, int code, const char *status,
               const np_gw_headers *headers);
+  /* A server that pulls bodies when its socket can take more sets stream:
+   * the handler then hands it a generator body of unknown length after the
+   * head instead of pulling it itself.  pull appends at most `room` bytes
+   * (already framed) to out and sets *done at the end; a negative return
+   * aborts the response; release runs once when the body is over (it
+   * closes the application's body).  If stream fails, release has run. */
+  int (*stream)(np_gw_output *o,
+                int (*pull)(void *st, np_buf *out, size_t room, bool *done),
+                void *st, void (*release)(void *st));
   void *ctx;
   /* private: np_gw_output_fd's buffer */
   int fd;
@@ -491,6 +500,8 @@ typedef struct np_gw_server_options {
   bool validate;           /* serve the application under the validator */
   unsigned long max_requests; /* stop after this many (0: no limit);
                                  handle_request is max_requests 1 */
+  bool collect;            /* gather bodies of unknown length and send them
+                              with Content-Length (false: stream them) */
 } np_gw_server_options;
 
 NP_API void np_gw_server_options_init(np_gw_server_options *o);

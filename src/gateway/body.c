@@ -186,3 +186,7 @@ void np_gw_body_close(np_gw_body *b) {
   if (b->close)
     b->close(b);
 }
+
+bool np__gw_body_is_generator(const np_gw_body *b) {
+  return b->next && b->next != parts_next && b->next != file_next;
+}

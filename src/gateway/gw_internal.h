@@ -29,6 +29,9 @@ bool np__gw_value_ok(const char *s);
  * retries EINTR. */
 ssize_t np__gw_read_at(int fd, char *buf, size_t n, uint64_t off);
 
+/* The body is a generator (not one of the built-in kinds). */
+bool np__gw_body_is_generator(const np_gw_body *b);
+
 /* Remove every field (the list is reused). */
 void np__gw_headers_clear(np_gw_headers *h);
 

@@ -44,6 +44,7 @@ typedef struct run {
   bool status_set, headers_sent, head_only, chunked, modern;
   bool app_returned; /* the body is known (write() may come before it) */
   bool collecting;   /* o->collect: body bytes wait in pending */
+  bool streaming;    /* the body goes to out->stream */
   np_buf pending;
   int64_t declared; /* Content-Length the application set, or -1 */
   uint64_t sent;
@@ -144,7 +145,7 @@ static int frame(run *r, uint64_t first_len, bool finished) {
     r->declared = len;
     return np_gw_headers_set(r->headers, "Content-Length", p);
   }
-  if (r->o->collect && !finished) {
+  if (r->o->collect && !finished && !r->streaming) {
     r->collecting = true; /* the length is known once the body ends */
     return NP_OK;
   }
@@ -272,10 +273,129 @@ static int send_file(run *r, const np_gw_chunk *c) {
   return rc;
 }
 
+/* A generator handed to a server that pulls it (np_gw_output.stream). */
+typedef struct gw_stream {
+  np_gw_body body; /* moved out of the run: a generator has no pointers
+                      into its own struct */
+  bool chunked, done;
+  const char *p;   /* what is left of the current bytes chunk */
+  size_t left;
+  int fd;          /* or of the current file chunk */
+  uint64_t off, fleft;
+} gw_stream;
+
+/* Append one piece of at most `room` bytes, as its own HTTP chunk when
+ * chunked (so no framing state spans calls). */
+static int stream_piece(gw_stream *st, np_buf *out, size_t room) {
+  size_t frame = st->chunked ? NP_HTTP_CHUNK_LINE_MAX + 2 : 0;
+  if (room <= frame + 1)
+    return NP_OK; /* no room now: yield */
+  size_t n = room - frame;
+  size_t mark = out->len;
+  if (st->chunked) {
+    int rc = np_buf_reserve(out, NP_HTTP_CHUNK_LINE_MAX + n + 2);
+    if (rc < 0)
+      return rc;
+    out->len += NP_HTTP_CHUNK_LINE_MAX; /* the line goes here, later */
+  }
+  int rc = np_buf_reserve(out, n);
+  if (rc < 0)
+    return rc;
+  size_t got;
+  if (st->left) {
+    got = n < st->left ? n : st->left;
+    memcpy(out->data + out->len, st->p, got);
+    st->p += got;
+    st->left -= got;
+  } else {
+    size_t want = st->fleft < n ? (size_t)st->fleft : n;
+    ssize_t r = np__gw_read_at(st->fd, out->data + out->len, want, st->off);
+    if (r < 0)
+      return NP_ESYS;
+    got = (size_t)r;
+    st->off += got;
+    st->fleft = r == 0 ? 0 : st->fleft - got; /* EOF ends a pipe's range */
+  }
+  if (st->chunked) {
+    char line[NP_HTTP_CHUNK_LINE_MAX];
+    size_t ll = np_http_format_chunk_line(line, got);
+    memcpy(out->data + mark, line, ll); /* then the data, moved up */
+    memmove(out->data + mark + ll, out->data + out->len, got);
+    out->len = mark + ll + got;
+    if (got)
+      memcpy(out->data + out->len, "\r\n", 2), out->len += 2;
+    else
+      out->len = mark;
+  } else {
+    out->len += got;
+  }
+  out->data[out->len] = '\0';
+  return NP_OK;
+}
+
+static int stream_pull(void *ctx, np_buf *out, size_t room, bool *done) {
+  gw_stream *st = ctx;
+  while (!st->left && !st->fleft) {
+    np_gw_chunk c;
+    int rc = np_gw_body_next(&st->body, &c);
+    if (rc == NP_GW_END) {
+      *done = true;
+      return st->chunked ? np_buf_append(out, "0\r\n\r\n", 5) : NP_OK;
+    }
+    if (rc < 0)
+      return rc; /* the engine closes the connection */
+    if (c.kind == NP_GW_CHUNK_BYTES) {
+      st->p = c.data;
+      st->left = c.len;
+    } else {
+      st->fd = c.fd;
+      st->off = c.offset;
+      st->fleft = c.count;
+    }
+  }
+  return stream_piece(st, out, room);
+}
+
+static void stream_release(void *ctx) {
+  gw_stream *st = ctx;
+  np_gw_body_close(&st->body);
+  np_free(st);
+}
+
+/* Hand a generator of unknown length to a server that pulls: the head
+ * goes now (chunked for HTTP/1.1, else the end of the connection ends
+ * it).  Returns 1 when handed over, 0 when this body is not a case for it. */
+static int hand_over(run *r) {
+  if (!r->out->stream || r->o->collect || r->head_only || !r->status_set ||
+      r->headers_sent ||
+      r->sent || r->body->length >= 0 || !np__gw_body_is_generator(r->body) ||
+      np_gw_headers_get(r->headers, "Content-Length"))
+    return 0;
+  gw_stream *st = np_malloc(sizeof *st);
+  if (!st)
+    return NP_ENOMEM;
+  memset(st, 0, sizeof *st);
+  r->streaming = true; /* frame: chunked or close, never collect */
+  int rc = send_headers(r, 0, false);
+  if (rc < 0) {
+    np_free(st);
+    return rc;
+  }
+  st->body = *r->body;
+  st->chunked = r->chunked;
+  np_gw_body_init(r->body); /* the run's close is now a no-op */
+  if (r->res && !r->chunked)
+    r->res->close = true;
+  rc = r->out->stream(r->out, stream_pull, st, stream_release);
+  return rc < 0 ? rc : 1;
+}
+
 /* finish_response: pull every chunk, then finish_content. */
 static int finish(run *r) {
   np_gw_chunk c;
-  int rc;
+  int rc = hand_over(r);
+  if (rc != 0)
+    return rc < 0 ? rc : NP_OK;
   while ((rc = np_gw_body_next(r->body, &c)) == NP_OK) {
     if (!r->status_set)
       return NP_ESTATE;

@@ -25,6 +25,7 @@ struct np_gw_server {
   char software[128];
   np_gw_errors errors;
   atomic_ulong served;
+  bool http11;
 };
 
 void np_gw_server_options_init(np_gw_server_options *o) {
@@ -36,10 +37,32 @@ void np_gw_server_options_init(np_gw_server_options *o) {
 }
 
 /* Output through the engine's response calls. */
+/* What a request's application may use until its body ends: the environ
+ * and wsgi.input.  One per worker thread, reused request after request;
+ * a body handed to the engine to pull takes it along (the thread makes a
+ * new one), since a generator may read its environ and input lazily. */
+typedef struct gw_req {
+  np_gw_environ *env;
+  np_gw_input in;
+  char *copy; /* the unread request body, once the engine's is gone */
+} gw_req;
+
 typedef struct sink {
   np_httpd_req *r;
   np_gw_server *s;
+  gw_req *q;
+  bool handed; /* q went with the body */
 } sink;
+
+static void req_free(gw_req *q) {
+  if (!q)
+    return;
+  np_gw_environ_free(q->env);
+  np_free(q->copy);
+  np_free(q);
+}
+
+static void detach_thread_req(void);
 
 static int out_write(np_gw_output *o, const void *d, size_t n) {
   return np_httpd_write(((sink *)o->ctx)->r, d, n);
@@ -67,6 +90,64 @@ static const char *date_now(void) {
     np_buf_free(&b);
   }
   return text;
+}
+
+/* A body the engine pulls, holding its request's environ and input. */
+typedef struct held {
+  gw_req *q;
+  int (*pull)(void *, np_buf *, size_t, bool *);
+  void *st;
+  void (*release)(void *);
+} held;
+
+static int held_pull(void *ctx, np_buf *out, size_t room, bool *done) {
+  held *h = ctx;
+  return h->pull(h->st, out, room, done);
+}
+
+static void held_free(void *ctx) {
+  held *h = ctx;
+  h->release(h->st); /* the application's close, then its environ */
+  req_free(h->q);
+  np_free(h);
+}
+
+static int out_stream(np_gw_output *o,
+                      int (*pull)(void *, np_buf *, size_t, bool *), void *st,
+                      void (*release)(void *)) {
+  sink *sk = o->ctx;
+  held *h = np_malloc(sizeof *h);
+  np_gw_input *in = &sk->q->in;
+  size_t left = in->mem_len - in->mem_pos;
+  char *copy = left ? np_malloc(left) : NULL;
+  if (!h || (left && !copy)) {
+    np_free(h);
+    np_free(copy);
+    release(st);
+    return NP_ENOMEM;
+  }
+  /* The engine's copy of the request body ends with this call: the input
+   * (same struct, so wrappers holding its address still work) moves to
+   * ours. */
+  if (left)
+    memcpy(copy, in->mem + in->mem_pos, left);
+  np_free(sk->q->copy);
+  sk->q->copy = copy;
+  in->mem = copy ? copy : "";
+  in->mem_len = left;
+  in->mem_pos = 0;
+  h->q = NULL; /* a refusal frees only the body (the engine pulls nothing
+                  before this handler returns) */
+  h->pull = pull;
+  h->st = st;
+  h->release = release;
+  int rc = np_httpd_send_stream(sk->r, held_pull, h, held_free);
+  if (rc == NP_OK) {
+    h->q = sk->q;
+    sk->handed = true;
+    detach_thread_req();
+  }
+  return rc;
 }
 
 static int out_head(np_gw_output *o, int code, const char *status,
@@ -182,56 +263,63 @@ static int build_environ(np_gw_server *s, np_gw_environ *e, np_httpd_req *r) {
   return rc;
 }
 
-/* One environ per worker thread, reset between requests: its arena and
- * key array are reused, so a request allocates nothing for its environ.
- * The thread's exit frees it. */
-static pthread_key_t env_key;
-static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+/* One gw_req per worker thread, reset between requests: its environ's
+ * arena and key array are reused, so a request allocates nothing for its
+ * environ.  The thread's exit frees it. */
+static pthread_key_t req_key;
+static pthread_once_t req_once = PTHREAD_ONCE_INIT;
 
-static void env_free(void *e) { np_gw_environ_free(e); }
-static void env_key_make(void) { pthread_key_create(&env_key, env_free); }
+static void req_key_free(void *q) { req_free(q); }
+static void req_key_make(void) { pthread_key_create(&req_key, req_key_free); }
 
-static int thread_environ(np_gw_environ **out) {
-  pthread_once(&env_once, env_key_make);
-  np_gw_environ *e = pthread_getspecific(env_key);
-  if (!e) {
-    int rc = np_gw_environ_new(&e);
-    if (rc < 0)
-      return rc;
-    if (pthread_setspecific(env_key, e) != 0) {
-      np_gw_environ_free(e);
+static int thread_req(gw_req **out) {
+  pthread_once(&req_once, req_key_make);
+  gw_req *q = pthread_getspecific(req_key);
+  if (!q) {
+    q = np_malloc(sizeof *q);
+    if (!q)
+      return NP_ENOMEM;
+    memset(q, 0, sizeof *q);
+    if (np_gw_environ_new(&q->env) < 0 ||
+        pthread_setspecific(req_key, q) != 0) {
+      req_free(q);
       return NP_ENOMEM;
     }
   }
-  np_gw_environ_reset(e);
-  *out = e;
+  np_gw_environ_reset(q->env);
+  *out = q;
   return NP_OK;
 }
 
+/* The thread's gw_req now belongs to a streamed body. */
+static void detach_thread_req(void) { pthread_setspecific(req_key, NULL); }
+
 static int dispatch(np_httpd_req *r, void *ctx) {
   np_gw_server *s = ctx;
-  np_gw_environ *env;
-  int rc = thread_environ(&env);
+  gw_req *q;
+  int rc = thread_req(&q);
   if (rc < 0)
     return rc;
-  np_gw_input in;
+  np_gw_environ *env = q->env;
+  np_gw_input *in = &q->in;
   np_slice body = np_httpd_body(r);
-  np_gw_input_memory(&in, body.ptr, body.len);
+  np_gw_input_memory(in, body.ptr, body.len);
   rc = build_environ(s, env, r);
-  np_gw_environ_set_input(env, &in);
+  np_gw_environ_set_input(env, in);
   np_gw_environ_set_errors(env, &s->errors);
   np_gw_handler_options o;
   np_gw_handler_options_init(&o);
   o.server_software = s->software;
-  o.chunked = false;
-  o.collect = true;
+  o.http_version = s->http11 ? "1.1" : "1.0";
+  o.collect = s->o.collect;
   o.flags = s->o.threads > 1 ? NP_GW_MULTITHREAD : 0;
   np_gw_output out;
   memset(&out, 0, sizeof out);
   out.write = out_write;
   out.sendfile = out_sendfile;
   out.head = out_head;
-  sink sk = {r, s};
+  out.stream = out_stream;
+  sink sk = {r, s, q, false};
   out.ctx = &sk;
   np_gw_result res;
   memset(&res, 0, sizeof res);
@@ -245,7 +333,8 @@ static int dispatch(np_httpd_req *r, void *ctx) {
     np_httpd_log_message(r, "\"%.*s\" %d %llu", NP_SLICE_ARG(line), res.code,
                          (unsigned long long)res.body_bytes);
   }
-  np_gw_environ_reset(env); /* nothing of this request stays */
+  if (!sk.handed)
+    np_gw_environ_reset(env); /* nothing of this request stays */
   unsigned long n = atomic_fetch_add(&s->served, 1) + 1;
   if (s->o.max_requests && n >= s->o.max_requests)
     np_httpd_stop(s->httpd);
@@ -272,6 +361,7 @@ int np_gw_make_server(const np_gw_server_options *o, np_gw_app app,
   ho.port = o->port;
   ho.threads = o->threads > 0 ? o->threads : 1;
   ho.protocol_version = o->protocol_version ? o->protocol_version : "HTTP/1.1";
+  s->http11 = strcmp(ho.protocol_version, "HTTP/1.1") == 0;
   ho.server_version = s->software;
   ho.max_body = o->max_body ? o->max_body : ho.max_body;
   ho.log = o->log;
@@ -316,11 +406,11 @@ void np_gw_server_free(np_gw_server *s) {
     return;
   /* The serving thread was one of the workers: its environ goes now (key
    * destructors do not run for a process's main thread). */
-  pthread_once(&env_once, env_key_make);
-  np_gw_environ *e = pthread_getspecific(env_key);
-  if (e) {
-    pthread_setspecific(env_key, NULL);
-    np_gw_environ_free(e);
+  pthread_once(&req_once, req_key_make);
+  gw_req *q = pthread_getspecific(req_key);
+  if (q) {
+    pthread_setspecific(req_key, NULL);
+    req_free(q);
   }
   np_httpd_free(s->httpd);
   np_free(s);

@@ -241,6 +241,33 @@ http {{
     stop(p)
 
 
+def stream_checks():
+    """A generator of unknown length, pulled by the engine as the socket
+    takes more, reading its environ and wsgi.input lazily (after the
+    application returned); chunked to HTTP/1.1; and the same collected into
+    a Content-Length response with --collect."""
+    tool = os.path.join(BIN, "tests", "gateway_tool_gwserve")
+    for mode in ([], ["--validate"], ["--collect"]):
+        tag = "stream " + (mode[0][2:] if mode else "plain")
+        p, port = start([tool, "0", *mode])
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("POST", "/s?40", body=b"x" * 5000)
+        r = c.getresponse()
+        body = r.read()
+        want = b"input=5000\n" + b"".join(bytes([97 + i % 26]) * 65536 for i in range(40))
+        te = r.getheader("Transfer-Encoding")
+        cl = r.getheader("Content-Length")
+        if mode == ["--collect"]:
+            framing_ok = cl == str(len(want)) and te is None and not r.will_close
+        else:
+            framing_ok = te == "chunked" and cl is None
+        check(f"{tag}: 2.6 MB generator body intact, input read lazily", body == want,
+              (len(body), body[:20]))
+        check(f"{tag}: framing ({te or 'Content-Length'})", framing_ok, (te, cl))
+        c.close()
+        stop(p)
+
+
 def demo_cli():
     r = subprocess.run([CLI, "gateway-demo", "--no-browser", "-b", "127.0.0.1", "0"],
                        capture_output=True, timeout=30)
@@ -281,10 +308,11 @@ def main():
             p, port = start([exe["gw_middleware"], "0", *validate])
             middleware_checks(port, "middleware " + tag)
             stop(p)
+        python_differential()
+        stream_checks()
         errs = b"".join(open(os.path.join(work, f), "rb").read()
                         for f in os.listdir(work) if f.endswith(".err"))
         check("the validator found nothing in the examples", b"validate:" not in errs, errs[:300])
-        python_differential()
         demo_cli()
     finally:
         for p in procs:
