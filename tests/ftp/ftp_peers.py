@@ -60,16 +60,16 @@ class Proc:
             self.p.stdout.close()
 
 
-def free_port():
+def free_port(host="127.0.0.1"):
     import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
-def pyftpd(home, cert=None):
+def pyftpd(home, cert=None, host="127.0.0.1"):
     argv = [SYSTEM_PY, os.path.join(HERE, "pyftpd.py"), "--port",
-            str(free_port()), "--home", home]
+            str(free_port(host)), "--home", home, "--host", host]
     if cert:
         argv += ["--cert", cert]
     return Proc(argv)
@@ -96,9 +96,9 @@ def make_cert(tmp):
     return crt, both
 
 
-def run(port, *ops, opts=(), timeout=60):
+def run(port, *ops, opts=(), timeout=60, host="127.0.0.1"):
     """Run the C driver; returns (list of result lines, whole output)."""
-    p = subprocess.run([TOOL, *opts, "127.0.0.1", str(port), *ops],
+    p = subprocess.run([TOOL, *opts, host, str(port), *ops],
                        capture_output=True, timeout=timeout)
     out = p.stdout.decode("latin-1")
     return out.splitlines(), out + p.stderr.decode("latin-1")

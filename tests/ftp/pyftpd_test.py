@@ -210,12 +210,30 @@ def tls_cases(tmp, home, data):
         srv.stop()
 
 
+def ipv6_cases(tmp, home, data):
+    srv = pyftpd(home, host="::1")
+    try:
+        got = os.path.join(tmp, "v6.dat")
+        lines, out = run(srv.port, "connect", "login", "user", "pass",
+                         "get", "bin.dat", got, "nlst", "", "pasv", "0",
+                         "get", "bin.dat", got + ".act", "quit", host="::1")
+        check("IPv6: passive download (EPSV) identical",
+              result(lines, "get")[0] == "ok" and open(got, "rb").read() == data, out)
+        check("IPv6: active download (EPRT) identical",
+              result(lines, "get", 1)[0] == "ok"
+              and open(got + ".act", "rb").read() == data, out)
+        check("IPv6: listing", result(lines, "nlst")[0] == "ok", out)
+    finally:
+        srv.stop()
+
+
 def main():
     tmp = tmpdir()
     try:
         home, data, text = setup_home(tmp)
         plain_cases(tmp, home, data, text)
         tls_cases(tmp, home, data)
+        ipv6_cases(tmp, home, data)
     finally:
         rmtree(tmp)
     finish()
