@@ -150,20 +150,78 @@ static int out_stream(np_gw_output *o,
   return rc;
 }
 
+/* Append "name: value\r\n" to a head block, flushing it when full. */
+typedef struct block {
+  np_httpd_req *r;
+  char b[2048];
+  size_t n;
+} block;
+
+static int block_flush(block *k) {
+  int rc = k->n ? np_httpd_write(k->r, k->b, k->n) : NP_OK;
+  k->n = 0;
+  return rc;
+}
+
+static int block_field(block *k, const char *name, const char *value) {
+  size_t nl = strlen(name), vl = strlen(value);
+  if (nl + vl + 4 > sizeof k->b - k->n) {
+    int rc = block_flush(k);
+    if (rc < 0)
+      return rc;
+    if (nl + vl + 4 > sizeof k->b)
+      return np_httpd_send_header_n(k->r, name, nl, value, vl);
+  }
+  memcpy(k->b + k->n, name, nl);
+  memcpy(k->b + k->n + nl, ": ", 2);
+  memcpy(k->b + k->n + nl + 2, value, vl);
+  memcpy(k->b + k->n + nl + 2 + vl, "\r\n", 2);
+  k->n += nl + vl + 4;
+  return NP_OK;
+}
+
+/* The head: the status line through the engine (it records the status),
+ * Content-Length and Connection through send_header (the engine decides
+ * keep-alive from them), every other field - already checked by
+ * start_response - appended as one block. */
 static int out_head(np_gw_output *o, int code, const char *status,
                     const np_gw_headers *h) {
   np_httpd_req *r = ((sink *)o->ctx)->r;
   np_gw_server *s = ((sink *)o->ctx)->s;
   int rc = np_httpd_send_response_only(r, code, status + 4);
+  block k;
+  k.r = r;
+  k.n = 0;
+  /* An HTTP/0.9 simple response has no head: the engine's send_header
+   * knows, so every field goes through it. */
+  np_slice ver = np_httpd_request_version(r);
+  bool simple = !ver.len || np_slice_ieq_cstr(ver, "HTTP/0.9");
+  if (simple) {
+    const char *name, *value;
+    for (size_t i = 0; rc == NP_OK && np_gw_headers_at(h, i, &name, &value);
+         i++)
+      rc = np_httpd_send_header(r, name, value);
+    return rc == NP_OK ? np_httpd_end_headers(r) : rc;
+  }
   /* send_preamble: Date and Server unless the application gave them */
   if (rc == NP_OK && !np_gw_headers_get(h, "Date"))
-    rc = np_httpd_send_header(r, "Date", date_now());
+    rc = block_field(&k, "Date", date_now());
   if (rc == NP_OK && !np_gw_headers_get(h, "Server"))
-    rc = np_httpd_send_header(r, "Server", s->software);
+    rc = block_field(&k, "Server", s->software);
   const char *name, *value;
   for (size_t i = 0; rc == NP_OK && np_gw_headers_at(h, i, &name, &value);
-       i++)
-    rc = np_httpd_send_header(r, name, value);
+       i++) {
+    if (np_slice_ieq_cstr(np_slice_cstr(name), "Content-Length") ||
+        np_slice_ieq_cstr(np_slice_cstr(name), "Connection")) {
+      rc = block_flush(&k);
+      if (rc == NP_OK)
+        rc = np_httpd_send_header(r, name, value);
+    } else {
+      rc = block_field(&k, name, value);
+    }
+  }
+  if (rc == NP_OK)
+    rc = block_flush(&k);
   return rc == NP_OK ? np_httpd_end_headers(r) : rc;
 }
 
