@@ -226,7 +226,8 @@ NP_API void np_ftp_parse_mlsd_line(char *line, size_t len, np_ftp_entry *e);
 NP_API int np_ftp_mlsd(np_ftp *f, const char *path, const char *const *facts,
                        np_ftp_entry_cb cb, void *ctx, np_error *err);
 
-/* cwd(): ".." sends CDUP (falling back to CWD .. on a 500), "" is ".". */
+/* cwd(): ".." sends CDUP (falling back to CWD .. on a 500); "" or NULL
+ * is ".". */
 NP_API int np_ftp_cwd(np_ftp *f, const char *dir, np_error *err);
 
 /* pwd(): the directory in out (appended), as parse257 reads it. */
@@ -260,7 +261,8 @@ NP_API void np_ftp_close(np_ftp *f);
 /* auth(): AUTH TLS and the TLS handshake on the control connection. */
 NP_API int np_ftp_auth(np_ftp *f, np_error *err);
 
-/* prot_p(): PBSZ 0 and PROT P: data connections use TLS. */
+/* prot_p(): PBSZ 0 and PROT P: data connections use TLS.  NP_ESTATE on
+ * a client made without opts.tls. */
 NP_API int np_ftp_prot_p(np_ftp *f, np_error *err);
 
 /* prot_c(): PROT C: data connections are plain. */
@@ -275,7 +277,8 @@ NP_API int np_ftp_ccc(np_ftp *f, np_error *err);
 /* The size of a "150 ... (N bytes)" reply, or -1. */
 NP_API int64_t np_ftp_parse150(const char *resp, size_t len);
 
-/* The host (dotted, into host[16]) and port of a 227 reply.
+/* The host (dotted, into host[16]) and port of a 227 reply; numbers over
+ * 255 do not parse (Python builds an impossible address).
  * NP_EFTP_REPLY when not 227, NP_EFTP_PROTO when it does not parse. */
 NP_API int np_ftp_parse227(const char *resp, size_t len, char host[16],
                            int *port);

@@ -362,6 +362,8 @@ int np_ftp_auth(np_ftp *f, np_error *err) {
 }
 
 int np_ftp_prot_p(np_ftp *f, np_error *err) {
+  if (!f->tls) /* no TLS context to protect data connections with */
+    return np_error_set(err, NP_ESTATE, "not an FTP_TLS client");
   int rc = np_ftp_voidcmd(f, "PBSZ 0", err);
   if (!rc)
     rc = np_ftp_voidcmd(f, "PROT P", err);
@@ -391,6 +393,8 @@ int np_ftp_ccc(np_ftp *f, np_error *err) {
 /* ---- directories and files ---- */
 
 int np_ftp_cwd(np_ftp *f, const char *dir, np_error *err) {
+  if (!dir)
+    dir = "";
   if (strcmp(dir, "..") == 0) {
     np_error e = NP_ERROR_INIT;
     int rc = np_ftp_voidcmd(f, "CDUP", &e);

@@ -158,3 +158,25 @@ TEST(status_names) {
   ASSERT(strcmp(np_status_name(NP_EFTP_PERM), "NP_EFTP_PERM") == 0);
   ASSERT(strcmp(np_status_name(NP_EFTP_NEWLINE), "NP_EFTP_NEWLINE") == 0);
 }
+
+TEST(tls_calls_on_a_plain_client_are_state_errors) {
+  int peer;
+  np_ftp *f = client_on("", 0, 0, &peer);
+  np_error e = NP_ERROR_INIT;
+  ASSERT_EQ_INT(np_ftp_prot_p(f, &e), NP_ESTATE);
+  ASSERT_EQ_INT(np_ftp_auth(f, &e), NP_ESTATE);
+  ASSERT_EQ_INT(np_ftp_ccc(f, &e), NP_ESTATE);
+  np_ftp_free(f);
+  close(peer);
+}
+
+TEST(calls_before_connect_are_state_errors) {
+  np_ftp *f = NULL;
+  np_error e = NP_ERROR_INIT;
+  ASSERT_OK(np_ftp_new(&f, NULL, &e));
+  ASSERT_EQ_INT(np_ftp_sendcmd(f, "NOOP", &e), NP_ESTATE);
+  ASSERT_EQ_INT(np_ftp_voidresp(f, &e), NP_ESTATE);
+  ASSERT_EQ_INT(np_ftp_abort(f, &e), NP_ESTATE);
+  ASSERT(strcmp(np_ftp_getwelcome(f), "") == 0);
+  np_ftp_free(f);
+}
