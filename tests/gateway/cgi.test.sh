@@ -17,6 +17,10 @@ trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/www"
 cp "$tool" "$work/www/app.cgi"
+# the same program under the validator, its stderr kept
+printf '#!/bin/sh\nNP_GW_VALIDATE=1 exec "%s/www/app.cgi" 2>>"%s/validated.err"\n' \
+  "$work" "$work" > "$work/www/validated.cgi"
+chmod +x "$work/www/validated.cgi"
 cat > "$work/lighttpd.conf" <<CONF
 server.modules = ("mod_cgi")
 server.document-root = "$work/www"
@@ -41,7 +45,7 @@ check() {
   if [ "$method" = HEAD ]; then args+=(-I); else args+=(-X "$method"); fi
   [ -n "$body" ] && args+=(--data-binary "$body")
   curl "${args[@]}" "$url"
-  "$tool" harness "$method" "$path" "$query" "$body" > "$work/harness"
+  "$tool" harness "$method" "$path" "$query" "$body" > "$work/harness" 2>>"$work/harness.err"
   # harness output: CGI headers, blank line, body
   local hstatus hbody cstatus
   hstatus=$(sed -n 's/^Status: \([0-9]*\).*/\1/p' "$work/harness" | tr -d '\r')
@@ -72,4 +76,22 @@ check "POST body read through wsgi.input" POST /form "" "name=value&other=%20x"
 check "404 from the application" GET /missing "" ""
 check "quoted path is unquoted in PATH_INFO" GET /a%20b "" ""
 check "HEAD has no body" HEAD /h "" ""
+# the application ran under the validator in the harness: nothing to report
+if grep -q "validate:" "$work/harness.err" 2>/dev/null; then
+  failures=$((failures + 1))
+  echo "not ok - the validator reported: $(grep -h validate: "$work/harness.err")"
+else
+  echo "ok - the validator found nothing in the application"
+fi
+# under lighttpd it checks the server too: mod_cgi passes the request's
+# Content-Length also as HTTP_CONTENT_LENGTH, which PEP 3333 (and Python's
+# validator) refuse; the request fails and the rule is named.
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' --data-binary 'a=1' \
+  "http://127.0.0.1:$port/validated.cgi/x")
+if [ "$code" = 500 ] && grep -q "validate: environ.http_content_length" "$work/validated.err"; then
+  echo "ok - the validator names lighttpd's HTTP_CONTENT_LENGTH and fails the request"
+else
+  failures=$((failures + 1))
+  echo "not ok - validator under lighttpd: $code $(cat "$work/validated.err" 2>/dev/null)"
+fi
 [ "$failures" -eq 0 ]

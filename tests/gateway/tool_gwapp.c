@@ -3,7 +3,9 @@
  * under lighttpd's mod_cgi (no arguments, GATEWAY_INTERFACE set), and under
  * the test harness ("harness METHOD PATH_INFO QUERY BODY"), so the script
  * can check that both answer the same.  The application echoes what it saw
- * and the body it read.
+ * and the body it read.  Under the harness it always runs under the
+ * validator; as a CGI program when NP_GW_VALIDATE is set (lighttpd passes
+ * HTTP_CONTENT_LENGTH, which the validator, like Python's, refuses).
  */
 #include "netproto/gateway.h"
 
@@ -44,9 +46,14 @@ static int echo_app(void *ctx, np_gw_environ *env, np_gw_start *sr,
 int main(int argc, char **argv) {
   np_buf out;
   np_buf_init(&out, 0);
-  np_gw_app app = {echo_app, &out};
+  np_gw_app inner = {echo_app, &out};
+  np_gw_validator checker;
+  bool harness = argc == 6 && strcmp(argv[1], "harness") == 0;
+  np_gw_app app = harness || getenv("NP_GW_VALIDATE")
+                      ? np_gw_validator_wrap(&checker, inner)
+                      : inner;
   int rc;
-  if (argc == 6 && strcmp(argv[1], "harness") == 0) {
+  if (harness) {
     np_gw_environ *env;
     np_gw_environ_new(&env);
     np_gw_environ_set_cstr(env, "REQUEST_METHOD", argv[2]);
