@@ -34,7 +34,8 @@
 #endif
 
 #define NP__INLINE_FILE 16384 /* smaller files go out in the same send */
-#define NP__LISTING_MAX ((size_t)64 << 20)
+#define NP__LISTING_MAX ((size_t)64 << 20)   /* bytes of a listing page */
+#define NP__LISTING_MAX_ENTRIES 100000       /* names in a listing */
 
 /* Python's mimetypes defaults (types_map), sorted for binary search. */
 static const struct {
@@ -891,12 +892,9 @@ static int np__name_cmp(const void *a, const void *b) {
   }
 }
 
-static int np__listing_body(np_httpd_req *r, int dfd, np_buf *body) {
-  DIR *d = fdopendir(dfd);
-  if (!d) {
-    close(dfd);
-    return NP_ESYS;
-  }
+/* The names in a directory (without "." and ".."), sorted; at most
+ * NP__LISTING_MAX_ENTRIES (NP_ETOOLARGE past it). */
+static int np__read_names(DIR *d, char ***out, size_t *count) {
   char **names = NULL;
   size_t n = 0, cap = 0;
   int rc = NP_OK;
@@ -904,6 +902,10 @@ static int np__listing_body(np_httpd_req *r, int dfd, np_buf *body) {
   while (rc == NP_OK && (e = readdir(d))) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
       continue;
+    if (n == NP__LISTING_MAX_ENTRIES) {
+      rc = NP_ETOOLARGE;
+      break;
+    }
     if (n == cap) {
       cap = cap ? cap * 2 : 64;
       char **nn = np_realloc(names, cap * sizeof *nn);
@@ -921,50 +923,79 @@ static int np__listing_body(np_httpd_req *r, int dfd, np_buf *body) {
   }
   if (n > 1)
     qsort(names, n, sizeof *names, np__name_cmp);
+  *out = names;
+  *count = n;
+  return rc;
+}
+
+/* "Directory listing for " + html.escape(unquote(self.path)). */
+static int np__listing_title(np_httpd_req *r, np_buf *title) {
   np_buf disp;
   np_buf_init(&disp, 0);
-  /* displaypath: the request path, percent-decoded, escaped */
   np_slice p = np_httpd_path(r);
+  int rc = NP_OK;
   for (size_t i = 0; i < p.len && rc == NP_OK; i++) {
-    if (p.ptr[i] == '%' && i + 2 < p.len &&
-        np__hexval[(unsigned char)p.ptr[i + 1]] >= 0 &&
-        np__hexval[(unsigned char)p.ptr[i + 2]] >= 0) {
-      rc = np_buf_putc(&disp, (char)(np__hexval[(unsigned char)p.ptr[i + 1]] * 16 +
-                                     np__hexval[(unsigned char)p.ptr[i + 2]]));
+    int hi = i + 2 < p.len ? np__hexval[(unsigned char)p.ptr[i + 1]] : -1;
+    int lo = i + 2 < p.len ? np__hexval[(unsigned char)p.ptr[i + 2]] : -1;
+    if (p.ptr[i] == '%' && hi >= 0 && lo >= 0) {
+      rc = np_buf_putc(&disp, (char)(hi * 16 + lo));
       i += 2;
     } else {
       rc = np_buf_putc(&disp, p.ptr[i]);
     }
   }
+  if (rc == NP_OK)
+    rc = np_buf_append_cstr(title, "Directory listing for ");
+  if (rc == NP_OK)
+    rc = np__escape(title, disp.data ? disp.data : "", disp.len);
+  np_buf_free(&disp);
+  return rc;
+}
+
+/* One <li>: the link quoted (with '/' for a directory), the name escaped
+ * (with '/' for a directory, '@' for a symbolic link). */
+static int np__listing_entry(np_buf *body, int dfd, const char *name) {
+  struct stat sb, lsb;
+  bool dir = fstatat(dfd, name, &sb, 0) == 0 && S_ISDIR(sb.st_mode);
+  bool link = fstatat(dfd, name, &lsb, AT_SYMLINK_NOFOLLOW) == 0 &&
+              S_ISLNK(lsb.st_mode);
+  size_t l = strlen(name);
+  np_buf_append_cstr(body, "<li><a href=\"");
+  np__quote(body, name, l);
+  if (dir)
+    np_buf_putc(body, '/');
+  np_buf_append_cstr(body, "\">");
+  np__escape(body, name, l);
+  np_buf_append_cstr(body, link ? "@" : dir ? "/" : "");
+  return np_buf_append_cstr(body, "</a></li>\n");
+}
+
+/* list_directory's page, byte for byte.  Takes dfd. */
+static int np__listing_body(np_httpd_req *r, int dfd, np_buf *body) {
+  DIR *d = fdopendir(dfd);
+  if (!d) {
+    close(dfd);
+    return NP_ESYS;
+  }
+  char **names;
+  size_t n;
   np_buf title;
   np_buf_init(&title, 0);
-  np_buf_append_cstr(&title, "Directory listing for ");
-  np__escape(&title, disp.data ? disp.data : "", disp.len);
-  np_buf_printf(body, "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n"
-                      "<meta charset=\"utf-8\">\n<title>%s</title>\n</head>\n"
-                      "<body>\n<h1>%s</h1>\n<hr>\n<ul>\n",
-                title.data, title.data);
-  for (size_t i = 0; i < n && rc == NP_OK; i++) {
-    struct stat sb, lsb;
-    bool dir = fstatat(dirfd(d), names[i], &sb, 0) == 0 && S_ISDIR(sb.st_mode);
-    bool link = fstatat(dirfd(d), names[i], &lsb, AT_SYMLINK_NOFOLLOW) == 0 &&
-                S_ISLNK(lsb.st_mode);
-    size_t l = strlen(names[i]);
-    np_buf_append_cstr(body, "<li><a href=\"");
-    np__quote(body, names[i], l);
-    if (dir)
-      np_buf_putc(body, '/');
-    np_buf_append_cstr(body, "\">");
-    np__escape(body, names[i], l);
-    rc = np_buf_append_cstr(body, link ? "@" : dir ? "/" : "");
-    rc = rc == NP_OK ? np_buf_append_cstr(body, "</a></li>\n") : rc;
-  }
+  int rc = np__read_names(d, &names, &n);
+  if (rc == NP_OK)
+    rc = np__listing_title(r, &title);
+  if (rc == NP_OK)
+    rc = np_buf_printf(body, "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n"
+                             "<meta charset=\"utf-8\">\n<title>%s</title>\n"
+                             "</head>\n<body>\n<h1>%s</h1>\n<hr>\n<ul>\n",
+                       title.data, title.data);
+  for (size_t i = 0; i < n && rc == NP_OK; i++)
+    rc = np__listing_entry(body, dirfd(d), names[i]);
   if (rc == NP_OK)
     rc = np_buf_append_cstr(body, "</ul>\n<hr>\n</body>\n</html>\n");
   for (size_t i = 0; i < n; i++)
     np_free(names[i]);
   np_free(names);
-  np_buf_free(&disp);
   np_buf_free(&title);
   closedir(d);
   return rc;
@@ -976,6 +1007,8 @@ static int np__list_directory(np_httpd_req *r, int dfd, bool head) {
   int rc = np__listing_body(r, dfd, &body);
   if (rc != NP_OK) {
     np_buf_free(&body);
+    if (rc == NP_ETOOLARGE)
+      return np_httpd_send_error(r, 500, "Directory too large to list", NULL);
     return np_httpd_send_error(r, 404, "No permission to list directory",
                                NULL);
   }
