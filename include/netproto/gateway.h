@@ -172,8 +172,13 @@ NP_API void np_gw_input_memory(np_gw_input *in, const char *data, size_t len);
  * bytes in total, or with chunked the chunked coding is decoded (its
  * framing removed; the application never sees it).  on_first_read, when
  * not NULL, runs once before the first read that needs the descriptor
- * (servers send "100 Continue" there).  Never reads past the body.
- * Release with np_gw_input_close().  NP_ENOMEM, NP_ETOOLARGE.
+ * (servers send "100 Continue" there).  A Content-Length body is never
+ * read past: the descriptor is asked for no more than is left.  A chunked
+ * body's end is only known once read, so bytes after it that arrived in
+ * the same read stay in pre[pre_pos..pre_len) for the server (the next
+ * pipelined request); the application never sees them.
+ * Release with np_gw_input_close(), also after a failure.  NP_ENOMEM,
+ * NP_ETOOLARGE.
  */
 NP_API int np_gw_input_fd(np_gw_input *in, int fd, const char *pre,
                           size_t pre_len, uint64_t content_length,
