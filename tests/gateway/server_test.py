@@ -265,7 +265,21 @@ def stream_checks():
               (len(body), body[:20]))
         check(f"{tag}: framing ({te or 'Content-Length'})", framing_ok, (te, cl))
         c.close()
+        if not mode:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            c.request("GET", "/fail")
+            r = c.getresponse()
+            body = r.read()
+            check(f"{tag}: a failing application gets Python's 500",
+                  r.status == 500 and body == b"A server error occurred.  Please contact "
+                  b"the administrator." and r.getheader("Content-Type") == "text/plain",
+                  (r.status, body))
+        c.close()
         stop(p)
+        if not mode:
+            err = open(os.path.join(work, "gateway_tool_gwserve.err"), "rb").read()
+            check(f"{tag}: the reason is logged to wsgi.errors",
+                  b"application failed: invalid argument (NP_EINVAL)" in err, err[-300:])
 
 
 def demo_cli():

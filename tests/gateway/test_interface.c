@@ -6,6 +6,8 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -658,5 +660,57 @@ TEST(read_environ_takes_the_process_variables) {
   ASSERT_OK(np_gw_environ_new(&env));
   ASSERT_OK(np_gw_read_environ(env));
   ASSERT_EQ_SLICE(np_gw_environ_get(env, "NP_GW_TEST_VAR"), "a=b c");
+  np_gw_environ_free(env);
+}
+
+/* ---- the descriptor output: buffered writes, sendfile to a socket ---- */
+
+TEST(fd_output_sends_file_body_with_sendfile_over_a_socket) {
+  char path[] = "/tmp/np_gw_sfXXXXXX";
+  int fd = mkstemp(path);
+  ASSERT(fd >= 0);
+  unlink(path);
+  static char data[200000];
+  for (size_t i = 0; i < sizeof data; i++)
+    data[i] = (char)('a' + i % 23);
+  ASSERT_EQ_INT(write(fd, data, sizeof data), (long)sizeof data);
+  int sv[2];
+  ASSERT_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+  /* the reader runs in a child so that the socket never fills up */
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(sv[1]);
+    static char got[300000];
+    size_t n = 0;
+    ssize_t r;
+    while ((r = read(sv[0], got + n, sizeof got - n)) > 0)
+      n += (size_t)r;
+    char *body = NULL; /* the end of the head */
+    for (size_t i = 0; !body && i + 4 <= n; i++)
+      if (memcmp(got + i, "\r\n\r\n", 4) == 0)
+        body = got + i + 4;
+    /* file_app sends the file from offset 2 */
+    _exit(body && (size_t)(got + n - body) == sizeof data - 2 &&
+                  memcmp(body, data + 2, sizeof data - 2) == 0
+              ? 0
+              : 1);
+  }
+  close(sv[0]);
+  np_gw_environ *env;
+  ASSERT_OK(np_gw_environ_new(&env));
+  ASSERT_OK(np_gw_setup_testing_defaults(env));
+  np_gw_output out;
+  np_gw_output_fd(&out, sv[1]);
+  np_gw_handler_options o;
+  np_gw_handler_options_init(&o);
+  np_gw_result res;
+  np_gw_app app = {file_app, &fd};
+  ASSERT_OK(np_gw_handler_run(&o, app, env, &out, &res));
+  np_gw_output_close(&out);
+  close(sv[1]);
+  int status;
+  ASSERT_EQ_INT(waitpid(pid, &status, 0), pid);
+  ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ_INT(res.body_bytes, sizeof data - 2);
   np_gw_environ_free(env);
 }

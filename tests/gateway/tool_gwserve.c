@@ -4,7 +4,8 @@
  * GET/POST /stream?N yields, lazily, what it reads from wsgi.input during
  * its first pull ("input=<bytes>\n"), then N pieces of 65,536 bytes each
  * ('a', 'b', ... cycling): a generator of unknown length that reads its
- * environ and input after the application returned.
+ * environ and input after the application returned.  /fail fails before
+ * start_response (the server answers 500 and logs the reason).
  */
 #include "netproto/gateway.h"
 
@@ -50,6 +51,8 @@ static void gen_close(np_gw_body *b) { free(b->ctx); }
 static int app(void *ctx, np_gw_environ *env, np_gw_start *sr,
                np_gw_body *body) {
   (void)ctx;
+  if (np_slice_eq(np_gw_environ_get(env, "PATH_INFO"), np_slice_cstr("/fail")))
+    return NP_EINVAL;
   np_slice q = np_gw_environ_get(env, "QUERY_STRING");
   gen *g = calloc(1, sizeof *g);
   if (!g)
