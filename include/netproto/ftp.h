@@ -103,7 +103,11 @@ NP_API int np_ftp_voidcmd(np_ftp *f, const char *cmd, np_error *err);
 NP_API int np_ftp_voidresp(np_ftp *f, np_error *err);
 
 /* abort(): ABOR as urgent data; the reply must be 426, 225 or 226
- * (else NP_EFTP_PROTO). */
+ * (else NP_EFTP_PROTO).  After a 426 (a transfer was cut) the reply to ABOR
+ * itself is read too, so the next command gets its own reply (ftplib
+ * leaves that 226 unread).  Free the data connection BEFORE calling it
+ * (np_ftp_data_free), as curl does: a server blocked sending on the data
+ * connection (vsftpd) reads no ABOR until that connection goes away. */
 NP_API int np_ftp_abort(np_ftp *f, np_error *err);
 
 /* set_pasv(): 1 passive (the default), 0 active. */

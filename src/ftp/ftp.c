@@ -334,6 +334,12 @@ int np_ftp_abort(np_ftp *f, np_error *err) {
   }
   if (rc || (rc = get_multiline(f, err)) != NP_OK)
     return rc;
+  /* 426 answers the aborted transfer; RFC 959 has the server answer ABOR
+   * itself next (225/226).  Reading both keeps the control connection in
+   * step (ftplib reads only the first and is one reply behind after). */
+  if (f->reply.len >= 3 && memcmp(f->reply.data, "426", 3) == 0 &&
+      (rc = get_multiline(f, err)) != NP_OK)
+    return rc;
   const char *r = f->reply.data;
   if (f->reply.len >= 3 && (memcmp(r, "426", 3) == 0 ||
                             memcmp(r, "225", 3) == 0 ||

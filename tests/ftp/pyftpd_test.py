@@ -149,6 +149,14 @@ def plain_cases(tmp, home, data, text):
         check("a callback stops a transfer; the connection stays in step",
               result(lines, "getstop")[2] == "stopped" and result(lines, "pwd")[2] == "/", out)
         check("abort with no transfer: 225/226 accepted", result(lines, "abort")[0] == "ok", out)
+        with open(os.path.join(home, "sparse.bin"), "wb") as f:
+            f.truncate(64 << 20)  # too big to be sent before ABOR arrives
+        lines, out = run(port, "connect", "login", "user", "pass",
+                         "abortxfer", "sparse.bin", "sendcmd", "NOOP")
+        os.unlink(os.path.join(home, "sparse.bin"))
+        check("abort mid-transfer: 426 and ABOR's own reply both read",
+              result(lines, "abortxfer")[2][:3] in ("225", "226")
+              and result(lines, "sendcmd")[2].startswith("200"), out)
         act = os.path.join(tmp, "active.dat")
         lines, out = run(port, "connect", "login", "user", "pass", "get", "bin.dat", act,
                          "dir", "", opts=["--active"])

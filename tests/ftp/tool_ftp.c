@@ -191,6 +191,24 @@ static int run_op(np_ftp *f, char **a, int argc, const char *host, int port) {
         rc = np_ftp_voidresp(f, &e);
       snprintf(detail, sizeof detail, "%d %zu %lld", r, total, (long long)size);
     }
+  } else if (!strcmp(op, "abortxfer")) {
+    /* transfercmd, read a little, close, abort() */
+    NEED(1);
+    np_ftp_data *d = NULL;
+    char cmd[600], buf[4096];
+    size_t got = 0;
+    snprintf(cmd, sizeof cmd, "RETR %s", a[1]);
+    rc = np_ftp_voidcmd(f, "TYPE I", &e);
+    if (!rc)
+      rc = np_ftp_ntransfercmd(f, cmd, -1, &d, NULL, &e);
+    if (!rc)
+      rc = np_ftp_data_read(d, buf, sizeof buf, &got, &e);
+    /* Close first: vsftpd reads no ABOR while blocked sending data. */
+    np_ftp_data_free(d);
+    if (!rc)
+      rc = np_ftp_abort(f, &e);
+    if (!rc)
+      snprintf(detail, sizeof detail, "%s", np_ftp_last_reply(f, NULL));
   } else if (!strcmp(op, "auth")) {
     rc = np_ftp_auth(f, &e);
   } else if (!strcmp(op, "prot_p")) {

@@ -118,6 +118,14 @@ def main():
                          opts=["--active"])
         check("vsftpd: active mode download",
               result(lines, "get")[0] == "ok" and open(got, "rb").read() == data, out)
+        with open(os.path.join(home, "sparse.bin"), "wb") as f:
+            f.truncate(64 << 20)
+        os.chmod(os.path.join(home, "sparse.bin"), 0o644)
+        lines, out = run(srv.port, "connect", "login", "", "",
+                         "abortxfer", "sparse.bin", "sendcmd", "NOOP")
+        check("vsftpd: abort mid-transfer keeps the control connection in step",
+              result(lines, "abortxfer")[2][:3] in ("225", "226")
+              and result(lines, "sendcmd")[2].startswith("200"), out)
         srv.stop()
 
         crt, both = make_cert(tmp)
