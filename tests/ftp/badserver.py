@@ -12,6 +12,7 @@ serves connections (one thread each) until killed.  Modes:
   pasvother   a 227 naming 10.255.255.1: the data must come from the
               control connection's peer; 150 announces "(N bytes)"
   longlisting a LIST whose first line is 9000 bytes, then a good reply
+  silentdata  opens the data connection (150) and sends nothing on it
   ccc         AUTH TLS (with CERTPEM), then CCC back to plain text
 """
 import socket
@@ -31,7 +32,10 @@ def readline(f):
 
 def serve_data(lst, payload):
     conn, _ = lst.accept()
-    conn.sendall(payload)
+    if payload is None:  # silentdata: hold it open, say nothing
+        threading.Event().wait(30)
+    else:
+        conn.sendall(payload)
     conn.close()
     lst.close()
 
@@ -119,6 +123,9 @@ def handle(sock):
         elif MODE == "longlisting":
             sock.sendall(b"220 hi\r\n")
             with_pasv(sock, f, b"y" * 9000 + b"\r\nshort\r\n", False)
+        elif MODE == "silentdata":
+            sock.sendall(b"220 hi\r\n")
+            with_pasv(sock, f, None, False)
         elif MODE == "ccc":
             ccc(sock, f)
     except OSError:

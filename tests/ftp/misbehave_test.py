@@ -59,6 +59,11 @@ def main():
         check("a listing line over 8192 bytes: error, control stays in step",
               result(lines, "dir")[2].startswith("NP_EFTP_LINE_TOO_LONG")
               and result(lines, "pwd")[2] == "/", out)
+        lines, out, took = case("silentdata", "connect", "login", "u", "p",
+                                "get", "x", os.path.join(tmp, "silent.dat"),
+                                opts=["--timeout", "1000"])
+        check("a silent data connection: NP_ETIMEDOUT, no hang",
+              result(lines, "get")[2].startswith("NP_ETIMEDOUT") and took < 20, out)
         crt, both = make_cert(tmp)
         lines, out, _ = case("ccc", "connect", "auth", "pwd", "ccc", "pwd", "quit",
                              opts=["--tls", "--ca", crt], cert=both)
