@@ -1,7 +1,7 @@
 """webbrowser, with a real browser: headless Chromium, registered through the
-BROWSER variable, opens a page served on 127.0.0.1 by a small logging HTTP
-server in this script, driven by `netproto open`.  The server must see
-Chromium's request.
+BROWSER variable, opens a page served on 127.0.0.1 by netproto's own HTTP
+server (`netproto serve`), driven by `netproto open`.  The server's request
+log must show Chromium's request.
 
 Two ways, as BROWSER allows them:
   1. "... %s &"          a background browser: `netproto open` returns at once,
@@ -11,18 +11,14 @@ Two ways, as BROWSER allows them:
   2. "... --dump-dom %s" a browser that is waited for: `netproto open`
                           returns when Chromium has loaded the page and
                           exited with status 0.
-
-The server is Python's http.server for now; it should become netproto's own
-HTTP server once that module exists.
 """
-import http.server
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 CLI = os.environ["NP_CLI"]
@@ -30,23 +26,29 @@ FLAGS = ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
          "--disable-background-networking --disable-component-update "
          "--disable-sync --disable-dev-shm-usage")
 
-seen = []  # (path, user-agent) of every request, in order
-seen_lock = threading.Lock()
+PAGE = b"<!doctype html><title>np</title><p id=m>netproto-was-here</p>"
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        with seen_lock:
-            seen.append((self.path, self.headers.get("User-Agent", "")))
-        body = b"<!doctype html><title>np</title><p id=m>netproto-was-here</p>"
-        self.send_response(200 if self.path.startswith("/page") else 404)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+def start_server(work):
+    """netproto serve on a free port of 127.0.0.1, its request log in a file;
+    returns (process, port, log path)."""
+    site = os.path.join(work, "site")
+    os.mkdir(site)
+    with open(os.path.join(site, "page.html"), "wb") as f:
+        f.write(PAGE)
+    log = os.path.join(work, "server.log")
+    out = os.path.join(work, "server.out")
+    with open(log, "w") as err, open(out, "w") as o:
+        proc = subprocess.Popen([CLI, "serve", "-b", "127.0.0.1", "-d", site, "0"],
+                                stdout=o, stderr=err, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        m = re.search(r"port (\d+)", open(out).read())
+        if m:
+            return proc, int(m.group(1)), log
+        time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("FAIL: netproto serve did not start")
 
 
 def find_chromium():
@@ -57,13 +59,13 @@ def find_chromium():
     return None
 
 
-def wait_for_request(token, seconds):
+def wait_for_request(log, token, seconds):
+    """The server's log line for a GET of the page with this token."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        with seen_lock:
-            for path, agent in seen:
-                if token in path:
-                    return agent
+        for line in open(log):
+            if f"GET /page.html?token={token} " in line and '" 200 ' in line:
+                return line.strip()
         time.sleep(0.05)
     return None
 
@@ -121,11 +123,9 @@ def main():
     if not chromium:
         print("FAIL: chromium is not installed (scripts/install-deps.sh)")
         return 1
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     failures = []
     work = tempfile.mkdtemp(prefix="npchromium")
+    server, port, log = start_server(work)
     pid_file = os.path.join(work, "chromium.pid")
     try:
         wrapper = os.path.join(work, "browser.sh")
@@ -146,7 +146,7 @@ def main():
         # 1. background browser: BROWSER="wrapper flags %s &"
         profile = os.path.join(work, "profile1")
         env["BROWSER"] = f"{wrapper} {FLAGS} --user-data-dir={profile} %s &"
-        url = f"http://127.0.0.1:{port}/page?token=bg"
+        url = f"http://127.0.0.1:{port}/page.html?token=bg"
         t0 = time.monotonic()
         rc, _, err = run_cli(["open", "-t", url], env, work, 60)
         took = time.monotonic() - t0
@@ -156,9 +156,9 @@ def main():
             failures.append("background: netproto open failed")
         if took > 10:
             failures.append("background: netproto open waited for the browser")
-        agent = wait_for_request("token=bg", 60)
-        print(f"server saw: {agent!r}")
-        if not agent or "Chrome" not in agent:
+        seen = wait_for_request(log, "bg", 60)
+        print(f"server logged: {seen!r}")
+        if not seen:
             failures.append("background: the server did not see Chromium")
         problem = kill_group(pid_file)
         if problem:
@@ -168,7 +168,7 @@ def main():
         os.unlink(pid_file)
         profile = os.path.join(work, "profile2")
         env["BROWSER"] = f"{wrapper} {FLAGS} --user-data-dir={profile} --dump-dom %s"
-        url = f"http://127.0.0.1:{port}/page?token=wait"
+        url = f"http://127.0.0.1:{port}/page.html?token=wait"
         t0 = time.monotonic()
         rc, out, err = run_cli(["open", url], env, work, 150)
         print(f"netproto open (waited) exit={rc} in "
@@ -177,8 +177,7 @@ def main():
             failures.append("waited: netproto open failed")
         if "netproto-was-here" not in out:
             failures.append("waited: Chromium's DOM dump lacks the page")
-        agent = wait_for_request("token=wait", 5)
-        if not agent or "Chrome" not in agent:
+        if not wait_for_request(log, "wait", 5):
             failures.append("waited: the server did not see Chromium")
         problem = kill_group(pid_file)  # normally already gone
         if problem:
@@ -193,8 +192,12 @@ def main():
         if os.path.exists(pid_file):
             kill_group(pid_file)
         kill_strays(work)
-        server.shutdown()
-        server.server_close()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         shutil.rmtree(work, ignore_errors=True)
     for f in failures:
         print("FAIL:", f)
