@@ -92,9 +92,20 @@ static int parse_args(int argc, char **argv, demo_args *a) {
 
 /* The no-browser path: GET the page with http.client and print it. */
 typedef struct fetch {
+  char host[300]; /* where the server listens, as http.client takes it */
   int port;
   int status;
+  np_gw_server *server; /* stopped when the page cannot be fetched */
 } fetch;
+
+/* The address to fetch from: the bound one, loopback for a wildcard. */
+static void fetch_host(fetch *f, const char *bind) {
+  if (!bind || !*bind || strcmp(bind, "0.0.0.0") == 0)
+    bind = "127.0.0.1";
+  else if (strcmp(bind, "::") == 0)
+    bind = "::1";
+  snprintf(f->host, sizeof f->host, strchr(bind, ':') ? "[%s]" : "%s", bind);
+}
 
 static void *fetch_page(void *arg) {
   fetch *f = arg;
@@ -103,7 +114,7 @@ static void *fetch_page(void *arg) {
   np_http_resp *r = NULL;
   np_buf body;
   np_buf_init(&body, 1 << 20);
-  f->status = np_http_conn_new(&c, "127.0.0.1", f->port, NULL, &err);
+  f->status = np_http_conn_new(&c, f->host, f->port, NULL, &err);
   if (f->status == NP_OK)
     f->status = np_http_conn_request(c, "GET", "/xyz?abc", NULL, 0, NULL, 0,
                                      &err);
@@ -113,9 +124,11 @@ static void *fetch_page(void *arg) {
     f->status = np_http_resp_read_all(r, &body, &err);
   if (f->status == NP_OK)
     fwrite(body.data, 1, body.len, stdout);
-  else
+  else {
     fprintf(stderr, "netproto gateway-demo: fetching the page: %s %s\n",
             np_strerror(f->status), err.message);
+    np_gw_server_stop(f->server); /* no request will come */
+  }
   fflush(stdout);
   if (r)
     np_http_resp_close(r);
@@ -154,7 +167,11 @@ int np_cmd_gateway_demo(int argc, char **argv) {
   fflush(stdout);
   char url[64];
   snprintf(url, sizeof url, "http://localhost:%d/xyz?abc", port);
-  fetch f = {port, NP_OK};
+  fetch f;
+  memset(&f, 0, sizeof f);
+  fetch_host(&f, a.bind);
+  f.port = port;
+  f.server = s;
   pthread_t tid;
   int fetching = 0;
   if (a.no_browser ||

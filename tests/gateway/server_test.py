@@ -290,6 +290,10 @@ def demo_cli():
           b"Hello world!\n\n" in r.stdout and b"PATH_INFO = '/xyz'" in r.stdout and
           b"QUERY_STRING = 'abc'" in r.stdout and b'"GET /xyz?abc HTTP/1.1" 200' in r.stderr,
           (r.returncode, r.stdout[:200], r.stderr[:200]))
+    r = subprocess.run([CLI, "gateway-demo", "-q", "--no-browser", "-b", "::1", "0"],
+                       capture_output=True, timeout=30)
+    check("gateway-demo on IPv6 loopback", r.returncode == 0 and
+          b"REMOTE_ADDR = '::1'" in r.stdout, (r.returncode, r.stdout[:100], r.stderr[:200]))
     # with no browser at all it falls back to fetching the page itself
     r = subprocess.run([CLI, "gateway-demo", "-b", "127.0.0.1", "0"], capture_output=True,
                        timeout=30, env={"PATH": work, "HOME": work})
