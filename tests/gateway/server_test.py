@@ -166,11 +166,13 @@ def download_checks(port, tag, blob):
 
 def middleware_checks(port, tag):
     out = curl("-i", f"http://127.0.0.1:{port}/p%20q?z=1", "-H", "X-Multi: a",
-               "-H", "X-Multi: b")
+               "-H", "X-Multi: b", "-H", "X_Under: spoof")
     check(f"{tag}: middleware adds its header", re.search(rb"\r\nX-Elapsed-Us: \d+\r\n", out), out)
     check(f"{tag}: inner demo_app answers through it",
           b"Hello world!" in out and b"PATH_INFO = '/p q'" in out and
           b"HTTP_X_MULTI = 'a,b'" in out and b"Content-Length:" in out, out)
+    check(f"{tag}: a header name with '_' is not passed as HTTP_*",
+          b"HTTP_X_UNDER" not in out and b"spoof" not in out, out)
 
 
 def demo_environ(text):
