@@ -7,14 +7,8 @@ set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cache="$NP_BINARY_DIR/CMakeCache.txt"
-cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$cache")
-san=""
-grep -q '^NP_SANITIZE:BOOL=ON' "$cache" && san="-fsanitize=address,undefined"
-"${cc:-cc}" -std=c17 -Wall -Wextra -Wpedantic -Werror $san \
-  -I"$NP_SOURCE_DIR/include" "$NP_SOURCE_DIR/examples/webbrowser_open.c" \
-  "$NP_BINARY_DIR/libnetproto.a" -lssl -lcrypto -lz -o "$work/webbrowser_open"
-echo "ok - examples/webbrowser_open.c builds with -Werror"
+. "$NP_SOURCE_DIR/tests/lib/example.sh"
+np_build_example webbrowser_open "$work/webbrowser_open"
 
 mkdir "$work/bin"
 for b in firefox lynx; do

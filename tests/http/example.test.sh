@@ -8,14 +8,8 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-cache="$NP_BINARY_DIR/CMakeCache.txt"
-cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$cache")
-san=""
-grep -q '^NP_SANITIZE:BOOL=ON' "$cache" && san="-fsanitize=address,undefined"
-"${cc:-cc}" -std=c17 -Wall -Wextra -Wpedantic -Werror $san \
-  -I"$NP_SOURCE_DIR/include" "$NP_SOURCE_DIR/examples/http_get.c" \
-  "$NP_BINARY_DIR/libnetproto.a" -lssl -lcrypto -lz -o "$work/http_get"
-echo "ok - examples/http_get.c builds with -Werror"
+. "$NP_SOURCE_DIR/tests/lib/example.sh"
+np_build_example http_get "$work/http_get"
 
 mkdir "$work/www"
 printf 'hello from http.server\n' > "$work/www/hello.txt"

@@ -6,16 +6,8 @@ set -euo pipefail
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Same compiler as the library, and the sanitizer runtime when the library
-# carries sanitizer instrumentation.
-cache="$NP_BINARY_DIR/CMakeCache.txt"
-cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$cache")
-san=""
-grep -q '^NP_SANITIZE:BOOL=ON' "$cache" && san="-fsanitize=address,undefined"
-"${cc:-cc}" -std=c17 -Wall -Wextra -Wpedantic -Werror $san \
-  -I"$NP_SOURCE_DIR/include" "$NP_SOURCE_DIR/examples/url_split.c" \
-  "$NP_BINARY_DIR/libnetproto.a" -lssl -lcrypto -lz -o "$work/url_split"
-echo "ok - examples/url_split.c builds with -Werror"
+. "$NP_SOURCE_DIR/tests/lib/example.sh"
+np_build_example url_split "$work/url_split"
 
 failures=0
 check() { # DESCRIPTION WANT-STATUS WANT-OUTPUT ARGS...
