@@ -1,6 +1,7 @@
 /* libFuzzer target: what the HTTP server does with untrusted bytes before
  * a handler runs - the request head as the server reads it (the engine's
- * parser plus CPython's request-line rules and HTTP/0.9), and the URL path
+ * parser plus CPython's request-line rules and HTTP/0.9, and a chunked
+ * body decoded into a bounded buffer), and the URL path
  * as the static handler turns it into a file path, which must never leave
  * the served directory. */
 #include "server/httpd_internal.h"
@@ -30,6 +31,7 @@ static void setup(void) {
   lim.max_headers = srv.o.max_headers;
   lim.max_header_bytes = 2 * srv.o.max_line;
   np_http_parser_set_limits(&worker.parser, &lim);
+  np_buf_init(&worker.body, 4096);
 }
 
 static void check_head(const char *in, size_t size) {
@@ -46,6 +48,15 @@ static void check_head(const char *in, size_t size) {
     abort();
   if (rc == NP_EINVAL && (r.err_code < 400 || r.err_code > 599))
     abort();
+  if (rc == NP_OK && r.chunked) { /* the chunked body after the head */
+    size_t body_used = 0;
+    int b = np__httpd_chunked_body(&r, in + used, size - used, &worker.body,
+                                   &body_used);
+    if ((b == NP_OK && body_used > size - used) ||
+        (b == NP_EINVAL && r.err_code != 400 && r.err_code != 413) ||
+        worker.body.len > 4096)
+      abort();
+  }
 }
 
 /* Every segment of a translated path is a real name. */

@@ -375,7 +375,18 @@ static size_t np__one_request(np__hconn *c, const char *data, size_t len,
     *state = np__conn_flush(c) < 0 ? NP__C_GONE : NP__C_WRITING;
     return len; /* the rest of the input is not read: we close */
   }
-  if (len - head < r.content_length) { /* the body is still coming */
+  size_t body_len = (size_t)r.content_length;
+  if (r.chunked) {
+    rc = np__httpd_chunked_body(&r, data + head, len - head, &w->body,
+                                &body_len);
+    if (rc == NP_EINVAL) {
+      np__reject(&r);
+      *state = np__conn_flush(c) < 0 ? NP__C_GONE : NP__C_WRITING;
+      return len;
+    }
+  }
+  if ((r.chunked && rc == NP_EAGAIN) ||
+      (!r.chunked && len - head < r.content_length)) { /* body coming */
     if (!c->expect_sent) {
       c->deadline = np__loop_now(w->loop) + h->o.body_timeout_ms;
       if (r.expect_continue) {
@@ -388,7 +399,10 @@ static size_t np__one_request(np__hconn *c, const char *data, size_t len,
     c->inflight = 1;
     return 0;
   }
-  r.body = np_slice_from(data + head, (size_t)r.content_length);
+  r.body = r.chunked ? np_buf_slice(&w->body)
+                     : np_slice_from(data + head, body_len);
+  if (!r.body.ptr)
+    r.body = np_slice_from("", 0);
   np__dispatch(&r);
   c->inflight = 0;
   c->expect_sent = 0;
@@ -404,7 +418,7 @@ static size_t np__one_request(np__hconn *c, const char *data, size_t len,
     c->pull_ctx = r.pull_ctx;
     c->pull_free = r.pull_free;
   }
-  size_t used = head + (size_t)r.content_length;
+  size_t used = head + body_len;
   if (c->file_fd >= 0 || c->pull || c->close_after) {
     int f = np__conn_flush(c);
     *state = f < 0 ? NP__C_GONE : f == 0 ? NP__C_WRITING : NP__C_READING;
@@ -448,7 +462,8 @@ static int np__conn_keep(np__hconn *c, const char *data, size_t len,
   }
   if (used == len)
     return NP_OK;
-  np_buf_init(&c->in, c->w->h->o.max_line * 2 + c->w->h->o.max_body + 1);
+  /* room for a head and a body, chunk framing included */
+  np_buf_init(&c->in, c->w->h->o.max_line * 2 + c->w->h->o.max_body * 2 + 1);
   return np_buf_append(&c->in, data + used, len - used);
 }
 
@@ -642,6 +657,7 @@ static int np__worker_init(np_httpd *h, np__hworker *w, np_error *err) {
   w->lfd = -1;
   np_buf_init(&w->scratch, NP__HTTPD_SCRATCH);
   np_buf_init(&w->wout, 0);
+  np_buf_init(&w->body, h->o.max_body);
   w->max_conns = (h->o.max_connections + h->nworkers - 1) / h->nworkers;
   np_http_parser_init(&w->parser, NP_HTTP_REQUEST);
   np_http_limits lim;
@@ -671,6 +687,7 @@ static void np__worker_free(np__hworker *w) {
   w->loop = NULL;
   np_buf_free(&w->scratch);
   np_buf_free(&w->wout);
+  np_buf_free(&w->body);
   if (w->parser_ready)
     np_http_parser_free(&w->parser);
   w->parser_ready = 0;

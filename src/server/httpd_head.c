@@ -216,11 +216,7 @@ int np__httpd_parse_head(np_httpd_req *r, const char *buf, size_t len,
   r->nhdrs = p->nheaders;
   np__collapse_slashes(r);
   np__keep_alive(r);
-  if (p->body == NP_HTTP_BODY_CHUNKED) {
-    r->err_code = 501;
-    r->err_msg = "Chunked request bodies are not supported";
-    return NP_EINVAL;
-  }
+  r->chunked = p->body == NP_HTTP_BODY_CHUNKED;
   r->content_length = p->body == NP_HTTP_BODY_LENGTH ? p->content_length : 0;
   if (r->content_length > r->h->o.max_body) {
     r->err_code = 413;
@@ -230,4 +226,37 @@ int np__httpd_parse_head(np_httpd_req *r, const char *buf, size_t len,
   r->expect_continue = p->expect_continue != 0;
   *used = head;
   return NP_OK;
+}
+
+int np__httpd_chunked_body(np_httpd_req *r, const char *in, size_t len,
+                           np_buf *out, size_t *used) {
+  np_http_chunked ch;
+  np_http_chunked_init(&ch, 0, r->h->o.max_line);
+  np_buf_reset(out);
+  size_t off = 0;
+  for (;;) {
+    size_t consumed = 0;
+    np_slice data = NP_SLICE_NULL;
+    np_error e = NP_ERROR_INIT;
+    int rc = np_http_chunked_next(&ch, in + off, len - off, &consumed, &data, &e);
+    off += consumed;
+    if (data.len && np_buf_append(out, data.ptr, data.len) != NP_OK) {
+      r->err_code = 413;
+      r->err_msg = NULL;
+      return NP_EINVAL;
+    }
+    if (rc == NP_HTTP_DONE) {
+      *used = off;
+      return NP_OK;
+    }
+    if (rc == NP_EAGAIN)
+      return NP_EAGAIN;
+    if (rc != NP_OK) {
+      snprintf(r->err_buf, sizeof r->err_buf, "Bad chunked body (%.60s)",
+               e.message);
+      r->err_code = 400;
+      r->err_msg = r->err_buf;
+      return NP_EINVAL;
+    }
+  }
 }

@@ -55,6 +55,7 @@ struct np__hworker {
   int nconns, max_conns;
   np_buf scratch;      /* input: recv target when a connection has none */
   np_buf wout;         /* output: responses assembled here, then sent */
+  np_buf body;         /* a decoded chunked request body */
   np_http_parser parser; /* the HTTP engine's, reset for every request */
   int parser_ready;
   char date[40];       /* Date header of the current second */
@@ -89,6 +90,7 @@ struct np_httpd_req {
   bool close_connection;
   bool responded, headers_ended, saw_length, saw_conn_close;
   bool expect_continue;
+  bool chunked;        /* the body comes in the chunked coding */
   int status;
   size_t resp_start;   /* where this response begins in w->wout */
   uint64_t content_length;
@@ -119,6 +121,16 @@ int np__httpd_parse_head(np_httpd_req *r, const char *buf, size_t len,
  * a NUL or backslash, NP_ETOOLARGE past rel's limit.
  */
 int np__httpd_translate(np_slice path, np_buf *rel, bool *trailing);
+
+/*
+ * Decode a chunked body from in[0..len) (the bytes after the head) into
+ * out, which is reset first and bounded by max_body.  NP_OK with *used
+ * (bytes of in that the body took), NP_EAGAIN for more, NP_EINVAL with
+ * r->err_code (400 malformed, 413 too large).  It decodes from the start
+ * each time; the body is bounded, so this stays linear enough.
+ */
+int np__httpd_chunked_body(np_httpd_req *r, const char *in, size_t len,
+                           np_buf *out, size_t *used);
 
 /* The Date header value for now (cached per second per worker). */
 const char *np__httpd_date(np__hworker *w);

@@ -257,8 +257,11 @@ try:
     check("HTTP/0.9 simple request: the body alone", out == b"hello world!\n", out)
     out = raw(port, b"POST /x HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n")
     check("body over max_body: 413", out.startswith(b"HTTP/1.1 413"), out[:60])
+    out = raw(port, b"POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n")
+    check("unknown transfer coding: 501", out.startswith(b"HTTP/1.1 501"), out[:60])
     out = raw(port, b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
-    check("chunked request body: 501", out.startswith(b"HTTP/1.1 501"), out[:60])
+    check("chunked POST to the file handler: 501 Unsupported method ('POST')",
+          out.startswith(b"HTTP/1.1 501 Unsupported method ('POST')"), out[:60])
 
     # --- path traversal corpus: nothing outside the root is ever served
     corpus = [

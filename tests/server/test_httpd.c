@@ -421,3 +421,51 @@ TEST(stream_that_fails_closes_the_connection_and_is_freed) {
   finish();
   ASSERT_EQ_INT(stream_freed, 1);
 }
+
+TEST(chunked_request_body_is_decoded_for_the_handler) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.protocol_version = "HTTP/1.1";
+  int port = start(&o);
+  int fd = dial(port);
+  const char *head = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const char *part1 = "5\r\nhello\r\n";
+  const char *part2 = "6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
+  ASSERT(write(fd, head, strlen(head)) > 0);
+  ASSERT(write(fd, part1, strlen(part1)) > 0);
+  recv_for(fd, buf, sizeof buf, 100); /* nothing yet: the body is open */
+  ASSERT_EQ_INT(strlen(buf), 0);
+  ASSERT(write(fd, part2, strlen(part2)) > 0);
+  recv_for(fd, buf, sizeof buf, 500);
+  ASSERT(strncmp(buf, "HTTP/1.1 201 Made\r\n", 19) == 0);
+  ASSERT(strstr(buf, "Content-Length: 11\r\n"));
+  ASSERT(strstr(buf, "\r\n\r\nhello world"));
+  /* the connection goes on after the trailer */
+  const char *next = "GET / HTTP/1.1\r\n\r\n";
+  ASSERT(write(fd, next, strlen(next)) > 0);
+  recv_for(fd, buf, sizeof buf, 500);
+  ASSERT(strncmp(buf, "HTTP/1.1 200 OK\r\n", 17) == 0);
+  close(fd);
+  fd = dial(port);
+  const char *bad = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+  ASSERT(write(fd, bad, strlen(bad)) > 0);
+  recv_for(fd, buf, sizeof buf, 2000);
+  ASSERT(strncmp(buf, "HTTP/1.1 400 Bad chunked body", 29) == 0);
+  close(fd);
+  finish();
+}
+
+TEST(chunked_body_over_max_body_is_413) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.max_body = 8;
+  int port = start(&o);
+  int fd = dial(port);
+  const char *req = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "a\r\n0123456789\r\n0\r\n\r\n";
+  ASSERT(write(fd, req, strlen(req)) > 0);
+  recv_for(fd, buf, sizeof buf, 2000);
+  ASSERT(strncmp(buf, "HTTP/1.0 413", 12) == 0);
+  close(fd);
+  finish();
+}
