@@ -29,7 +29,6 @@ struct np_gw_environ {
   gw_entry *entries;
   size_t n, cap;
   gw_block *blocks; /* the current block first */
-  gw_block *spare;  /* kept by reset */
   size_t bytes;
   np_gw_input *input;
   np_gw_errors *errors;
@@ -60,7 +59,6 @@ void np_gw_environ_free(np_gw_environ *e) {
   if (!e)
     return;
   free_blocks(e->blocks);
-  free_blocks(e->spare);
   np_free(e->entries);
   np_free(e);
 }
@@ -78,12 +76,6 @@ void np_gw_environ_reset(np_gw_environ *e) {
     }
     b = next;
   }
-  if (!keep) {
-    keep = e->spare;
-    e->spare = NULL;
-  }
-  free_blocks(e->spare);
-  e->spare = NULL;
   if (keep) {
     keep->used = 0;
     keep->next = NULL;
