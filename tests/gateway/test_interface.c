@@ -714,3 +714,48 @@ TEST(fd_output_sends_file_body_with_sendfile_over_a_socket) {
   ASSERT_EQ_INT(res.body_bytes, sizeof data - 2);
   np_gw_environ_free(env);
 }
+
+/* ---- bodies pulled as bytes (servers that cannot sendfile) ---- */
+
+TEST(body_buffers_and_next_bytes_over_a_file) {
+  np_gw_body b;
+  np_gw_body_init(&b);
+  np_slice parts[] = {{"ab", 2}, {"", 0}, {"cde", 3}};
+  ASSERT_OK(np_gw_body_buffers(&b, parts, 3));
+  ASSERT_EQ_INT(b.length, 5);
+  ASSERT_EQ_INT(b.nchunks, 3);
+  np_gw_chunk c;
+  ASSERT_OK(np_gw_body_next(&b, &c));
+  ASSERT_EQ_MEM(c.data, c.len, "ab");
+  ASSERT_OK(np_gw_body_next(&b, &c)); /* the empty part is skipped */
+  ASSERT_EQ_MEM(c.data, c.len, "cde");
+  ASSERT_EQ_INT(np_gw_body_next(&b, &c), NP_GW_END);
+  np_gw_body_close(&b);
+  ASSERT_EQ_INT(np_gw_body_next(&b, &c), NP_ESTATE); /* after close */
+
+  char path[] = "/tmp/np_gw_nbXXXXXX";
+  int fd = mkstemp(path);
+  ASSERT(fd >= 0);
+  unlink(path);
+  ASSERT_EQ_INT(write(fd, "0123456789", 10), 10);
+  np_gw_body_init(&b);
+  np_gw_file_wrapper fw = {fd, 1, 7, 3}; /* bytes 1..7, blocks of 3 */
+  ASSERT_OK(np_gw_body_file(&b, &fw));
+  ASSERT_EQ_INT(b.length, 7);
+  char scratch[64];
+  np_buf all;
+  np_buf_init(&all, 0);
+  int rc, blocks = 0;
+  while ((rc = np_gw_body_next_bytes(&b, &c, scratch, sizeof scratch)) ==
+         NP_OK) {
+    ASSERT(c.len <= 3);
+    np_buf_append(&all, c.data, c.len);
+    blocks++;
+  }
+  ASSERT_EQ_INT(rc, NP_GW_END);
+  ASSERT_EQ_MEM(all.data, all.len, "1234567");
+  ASSERT_EQ_INT(blocks, 3);
+  np_gw_body_close(&b);
+  ASSERT(fcntl(fd, F_GETFD) < 0); /* FileWrapper.close closed it */
+  np_buf_free(&all);
+}
