@@ -13,6 +13,7 @@ serves connections (one thread each) until killed.  Modes:
               control connection's peer; 150 announces "(N bytes)"
   longlisting a LIST whose first line is 9000 bytes, then a good reply
   silentdata  opens the data connection (150) and sends nothing on it
+  whoami      a welcome naming the client's address and port
   ccc         AUTH TLS (with CERTPEM), then CCC back to plain text
 """
 import socket
@@ -123,6 +124,10 @@ def handle(sock):
         elif MODE == "longlisting":
             sock.sendall(b"220 hi\r\n")
             with_pasv(sock, f, b"y" * 9000 + b"\r\nshort\r\n", False)
+        elif MODE == "whoami":
+            host, port = sock.getpeername()[:2]
+            sock.sendall(b"220 you are %s %d\r\n" % (host.encode(), port))
+            run_commands(sock, f, basic(sock))
         elif MODE == "silentdata":
             sock.sendall(b"220 hi\r\n")
             with_pasv(sock, f, None, False)

@@ -7,7 +7,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ftp_peers import check, finish, badserver, run, result, make_cert, tmpdir, rmtree  # noqa: E402
+from ftp_peers import check, finish, badserver, run, result, make_cert, tmpdir, rmtree, free_port  # noqa: E402
 
 
 def case(mode, *ops, opts=(), cert=None):
@@ -64,6 +64,10 @@ def main():
                                 opts=["--timeout", "1000"])
         check("a silent data connection: NP_ETIMEDOUT, no hang",
               result(lines, "get")[2].startswith("NP_ETIMEDOUT") and took < 20, out)
+        src = str(free_port())
+        lines, out, _ = case("whoami", "connect", "welcome", opts=["--source", "127.0.0.1", src])
+        check("source_address binds the local end",
+              result(lines, "welcome")[2] == "220 you are 127.0.0.1 " + src, out)
         crt, both = make_cert(tmp)
         lines, out, _ = case("ccc", "connect", "auth", "pwd", "ccc", "pwd", "quit",
                              opts=["--tls", "--ca", crt], cert=both)

@@ -6,7 +6,8 @@
  * after an error, so one program checks a whole scenario.
  *
  *   tool_ftp [--tls] [--ca FILE] [--insecure] [--active] [--timeout MS]
- *            [--maxline N] [--trust-pasv] HOST PORT OP ARGS... [OP ARGS...]
+ *            [--maxline N] [--trust-pasv] [--source HOST PORT]
+ *            HOST PORT OP ARGS... [OP ARGS...]
  *
  * OPs: connect, welcome, login USER PASS, sendcmd CMD, voidcmd CMD, pwd,
  * cwd D, mkd D, rmd D, delete F, rename A B, size F, get F LOCAL,
@@ -256,7 +257,10 @@ int main(int argc, char **argv) {
       o.trust_server_pasv_ipv4_address = 1;
     else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
       o.timeout_ms = (int)num(argv[++i]);
-    else if (!strcmp(argv[i], "--maxline") && i + 1 < argc)
+    else if (!strcmp(argv[i], "--source") && i + 2 < argc) {
+      o.source_host = argv[++i];
+      o.source_port = (int)num(argv[++i]);
+    } else if (!strcmp(argv[i], "--maxline") && i + 1 < argc)
       o.max_line = (size_t)num(argv[++i]);
   }
   if (argc - i < 2) {
