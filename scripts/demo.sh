@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The main job: build netproto (release) and show what it does today.
-# For now that is the URL toolkit (urllib.parse); it grows into the
-# client/server demo as those modules land.
+# The main job: build netproto (release) and show it end to end.
+#  1. The client/server demo, `python -m wsgiref.simple_server` in C: the
+#     gateway's demo application on netproto's HTTP server, opened in your
+#     browser through the webbrowser module; on a machine with no browser
+#     netproto's own HTTP client fetches the page and prints it.  One request
+#     is answered, then the server exits.
+#  2. The URL toolkit (urllib.parse) on a few tricky URLs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -12,6 +16,7 @@ np=build/release/netproto
 
 show() { printf '\n$ %s\n' "$*"; "$@"; }
 "$np" --version
+show "$np" gateway-demo 0
 show "$np" url split --json 'HTTPS://User:Pa%20ss@[2001:db8::1]:8443/a/b;p?q=1&r=%E2%9C%93#frag'
 show "$np" url join 'http://a/b/c/d;p?q' '../g' '//g' '?y' '#s' '../../../g'
 show "$np" url quote --safe '/' '/path with spaces/ünïcode'
