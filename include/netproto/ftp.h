@@ -282,7 +282,8 @@ NP_API int np_ftp_ccc(np_ftp *f, np_error *err);
 NP_API int64_t np_ftp_parse150(const char *resp, size_t len);
 
 /* The host (dotted, into host[16]) and port of a 227 reply; numbers over
- * 255 do not parse (Python builds an impossible address).
+ * 255 do not parse (Python builds an impossible address); numbers are read
+ * as decimal, so "0127" is 127 (Python keeps the text).
  * NP_EFTP_REPLY when not 227, NP_EFTP_PROTO when it does not parse. */
 NP_API int np_ftp_parse227(const char *resp, size_t len, char host[16],
                            int *port);

@@ -59,16 +59,17 @@ int64_t np_ftp_parse150(const char *resp, size_t len) {
   return -1;
 }
 
-/* Six comma-separated numbers from i, each <= 255; 1 when they match. */
+/* Six comma-separated numbers from i: 1 when they match, -1 when they
+ * match but one is over 255 (no address), 0 when they do not match. */
 static int six_numbers(const char *r, size_t n, size_t i, unsigned v[6]) {
+  int big = 0;
   for (int k = 0; k < 6; k++) {
     uint64_t x;
     size_t d = digits(r, n, i, 255, &x);
     if (d == 0)
       return 0;
-    if (x > 255)
-      return -1; /* matched the pattern but cannot be an address */
-    v[k] = (unsigned)x;
+    big |= x > 255;
+    v[k] = (unsigned)(x > 255 ? 0 : x);
     i += d;
     if (k < 5) {
       if (i >= n || r[i] != ',')
@@ -76,7 +77,7 @@ static int six_numbers(const char *r, size_t n, size_t i, unsigned v[6]) {
       i++;
     }
   }
-  return 1;
+  return big ? -1 : 1;
 }
 
 int np_ftp_parse227(const char *resp, size_t len, char host[16], int *port) {
