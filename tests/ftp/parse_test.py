@@ -64,6 +64,39 @@ def expected(r):
     return "|".join(out)
 
 
+def py_mlsd(line):
+    """CPython's own mlsd() over one line, fed through retrlines."""
+    f = ftplib.FTP()
+    f.retrlines = lambda cmd, cb: cb(line)
+    return list(f.mlsd())[0]
+
+
+MTOKENS = ["type", "Type", "=", ";", "file", "dir", " ", "size", "12", "a.txt",
+           "x", "perm=el", "\r", "==", ";;", "UNIX.mode", "0644", " name"]
+
+
+def mlsd_cases(rng):
+    lines = ["type=file;size=12; a b.txt", "x", "", ";", " lead", "Type=dir;TYPE=file; d"]
+    lines += ["".join(rng.choice(MTOKENS) for _ in range(rng.randint(1, 10)))
+              for _ in range(5000)]
+    inp = "".join("M" + l.encode("latin-1").hex() + "\n" for l in lines)
+    p = subprocess.run([TOOL], input=inp.encode(), capture_output=True, timeout=120)
+    got = p.stdout.decode().splitlines()
+    bad = []
+    for line, g in zip(lines, got):
+        parts = g.split(" ")
+        name = bytes.fromhex(parts[0][1:]).decode("latin-1")
+        facts = {}
+        for fv in parts[1:]:
+            k, _, v = fv.partition("=")
+            facts[bytes.fromhex(k[1:]).decode("latin-1")] = bytes.fromhex(v[1:]).decode("latin-1")
+        if (name, facts) != py_mlsd(line):
+            bad.append((line, (name, facts), py_mlsd(line)))
+    check("MLSD lines parsed as CPython's mlsd() on %d lines" % len(lines),
+          len(got) == len(lines) and not bad,
+          "\n".join("%r\n  got  %r\n  want %r" % b for b in bad[:10]))
+
+
 def main():
     rng = random.Random(int(os.environ.get("NP_SEED", "6")))
     cases = ["227 Entering Passive Mode (127,0,0,1,200,10).",
@@ -78,6 +111,7 @@ def main():
     bad = [(c, g, expected(c)) for c, g in zip(cases, got) if g != expected(c)]
     check("parse150/227/229/257 agree with CPython on %d replies" % len(cases),
           not bad, "\n".join("%r\n  got  %s\n  want %s" % b for b in bad[:10]))
+    mlsd_cases(rng)
     finish()
 
 

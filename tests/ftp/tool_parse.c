@@ -3,6 +3,8 @@
  * is a reply in hex; the output line gives what parse150, parse227,
  * parse229 and parse257 make of it:
  *   150 SIZE | 227 STATUS HOST PORT | 229 STATUS PORT | 257 STATUS HEXDIR
+ * A line starting with "M" holds an MLSD line instead (hex after the M):
+ *   HEXNAME HEXFACT=HEXVALUE ... (facts in order, names as lower-cased)
  */
 #include "netproto/ftp.h"
 
@@ -20,10 +22,32 @@ static int unhex(const char *h, size_t n, char *out) {
   return (int)k;
 }
 
+static void hex(np_slice s) {
+  printf("h");  /* never empty, so split() keeps the fields */
+  for (size_t i = 0; i < s.len; i++)
+    printf("%02x", (unsigned char)s.ptr[i]);
+}
+
 int main(void) {
   static char line[70000], r[35000];
   while (fgets(line, sizeof line, stdin)) {
     size_t n = strcspn(line, "\n");
+    if (line[0] == 'M') {
+      int ml = unhex(line + 1, n - 1, r);
+      if (ml < 0)
+        return 1;
+      np_ftp_entry e;
+      np_ftp_parse_mlsd_line(r, (size_t)ml, &e);
+      hex(e.name);
+      for (size_t i = 0; i < e.nfacts; i++) {
+        printf(" ");
+        hex(e.facts[i].name);
+        printf("=");
+        hex(e.facts[i].value);
+      }
+      printf("\n");
+      continue;
+    }
     int len = unhex(line, n, r);
     if (len < 0)
       return 1;
