@@ -39,6 +39,7 @@ void np_cli_json_string(FILE *out, const char *s, size_t len);
 int np_cmd_url(int argc, char **argv);
 int np_cmd_serve(int argc, char **argv);
 int np_cmd_open(int argc, char **argv);
+int np_cmd_ftp(int argc, char **argv);
 int np_cmd_gateway_demo(int argc, char **argv);
 
 #endif /* NP_CLI_H */

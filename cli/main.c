@@ -15,6 +15,7 @@ static const struct {
     {"url", np_cmd_url, "split, join, quote and unquote URLs (urllib.parse)"},
     {"serve", np_cmd_serve, "serve a directory over HTTP (python -m http.server)"},
     {"open", np_cmd_open, "show a URL in a web browser (webbrowser)"},
+    {"ftp", np_cmd_ftp, "get, put or list files over FTP and FTPS (ftplib)"},
     {"gateway-demo", np_cmd_gateway_demo, "serve the gateway's demo app (python -m wsgiref.simple_server)"},
 };
 
