@@ -12,14 +12,10 @@
 extern char **environ;
 
 int np__strv_push(np__strv *a, const char *s, size_t len) {
-  if (a->n + 2 > a->cap) {
-    size_t cap = a->cap ? a->cap * 2 : 8;
-    char **v = np_realloc(a->v, cap * sizeof *v);
-    if (!v)
-      return NP_ENOMEM;
-    a->v = v;
-    a->cap = cap;
-  }
+  /* Room for the new string and the NULL that ends the vector. */
+  int rc = np__array_reserve(&a->v, &a->cap, a->n + 2, sizeof *a->v, 8);
+  if (rc != NP_OK)
+    return rc;
   char *copy = np_malloc(len + 1);
   if (!copy)
     return NP_ENOMEM;

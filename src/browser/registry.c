@@ -95,14 +95,10 @@ static entry take(np_browser_registry *reg, entry *e) {
 }
 
 static int insert(np_browser_registry *reg, entry e, bool front) {
-  if (reg->n == reg->cap) {
-    size_t cap = reg->cap ? reg->cap * 2 : 16;
-    entry *v = np_realloc(reg->e, cap * sizeof *v);
-    if (!v)
-      return NP_ENOMEM;
-    reg->e = v;
-    reg->cap = cap;
-  }
+  int rc = np__array_reserve(&reg->e, &reg->cap, reg->n + 1, sizeof *reg->e,
+                             16);
+  if (rc != NP_OK)
+    return rc;
   if (front) {
     memmove(&reg->e[1], &reg->e[0], reg->n * sizeof e);
     reg->e[0] = e;
@@ -201,15 +197,11 @@ static int synthesize(np_browser_registry *reg, const char *name, bool preferred
 
 static int keep_made(np_browser_registry *reg, np_browser_ctl *c,
                      np_error *err) {
-  if (reg->nmade == reg->capmade) {
-    size_t cap = reg->capmade ? reg->capmade * 2 : 4;
-    np_browser_ctl **v = np_realloc(reg->made, cap * sizeof *v);
-    if (!v) {
-      np_browser_ctl_free(c);
-      return np_error_set(err, NP_ENOMEM, NULL);
-    }
-    reg->made = v;
-    reg->capmade = cap;
+  int rc = np__array_reserve(&reg->made, &reg->capmade, reg->nmade + 1,
+                             sizeof *reg->made, 4);
+  if (rc != NP_OK) {
+    np_browser_ctl_free(c);
+    return np_error_set(err, rc, NULL);
   }
   c->envp = reg->env.v;
   reg->made[reg->nmade++] = c;

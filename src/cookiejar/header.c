@@ -10,14 +10,9 @@ typedef struct picked {
 } picked;
 
 static int pick(picked *p, const np_cookie *c) {
-  if (p->n == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 16;
-    const np_cookie **v = np_realloc(p->v, cap * sizeof *v);
-    if (!v)
-      return NP_ENOMEM;
-    p->v = v;
-    p->cap = cap;
-  }
+  int rc = np__array_reserve(&p->v, &p->cap, p->n + 1, sizeof *p->v, 16);
+  if (rc != NP_OK)
+    return rc;
   p->v[p->n++] = c;
   return NP_OK;
 }

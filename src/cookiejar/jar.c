@@ -138,14 +138,9 @@ np__ck_domain *np__jar_find_domain(const np_cookiejar *jar, const char *d) {
 }
 
 static np__ck_domain *add_domain(np_cookiejar *jar, const char *d) {
-  if (jar->ndomains == jar->cap) {
-    size_t cap = jar->cap ? jar->cap * 2 : 8;
-    np__ck_domain **v = np_realloc(jar->domains, cap * sizeof *v);
-    if (!v)
-      return NULL;
-    jar->domains = v;
-    jar->cap = cap;
-  }
+  if (np__array_reserve(&jar->domains, &jar->cap, jar->ndomains + 1,
+                        sizeof *jar->domains, 8) != NP_OK)
+    return NULL;
   np__ck_domain *node = np_malloc(sizeof *node);
   if (!node)
     return NULL;
@@ -177,14 +172,9 @@ static np__ck_path *find_path(const np__ck_domain *d, const char *p) {
 }
 
 static np__ck_path *add_path(np__ck_domain *d, const char *p) {
-  if (d->npaths == d->cap) {
-    size_t cap = d->cap ? d->cap * 2 : 4;
-    np__ck_path **v = np_realloc(d->paths, cap * sizeof *v);
-    if (!v)
-      return NULL;
-    d->paths = v;
-    d->cap = cap;
-  }
+  if (np__array_reserve(&d->paths, &d->cap, d->npaths + 1, sizeof *d->paths,
+                        4) != NP_OK)
+    return NULL;
   np__ck_path *node = np_malloc(sizeof *node);
   if (!node)
     return NULL;
@@ -242,15 +232,9 @@ int np__jar_store(np_cookiejar *jar, np_cookie *c) {
     np_cookie_free(c);
     return NP_ENOMEM;
   }
-  if (p->n == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 4;
-    np_cookie **v = np_realloc(p->v, cap * sizeof *v);
-    if (!v) {
-      np_cookie_free(c);
-      return NP_ENOMEM;
-    }
-    p->v = v;
-    p->cap = cap;
+  if (np__array_reserve(&p->v, &p->cap, p->n + 1, sizeof *p->v, 4) != NP_OK) {
+    np_cookie_free(c);
+    return NP_ENOMEM;
   }
   p->v[p->n++] = c;
   d->count++;

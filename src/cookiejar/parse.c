@@ -58,14 +58,9 @@ static char *dup_n(const char *s, size_t n) {
 /* Add a pair; k and v are copied (v NULL: None). */
 static int add_pair(attrs *a, const char *k, size_t kl, const char *v,
                     size_t vl) {
-  if (a->n == a->cap) {
-    size_t cap = a->cap ? a->cap * 2 : 8;
-    pair *p = np_realloc(a->v, cap * sizeof *p);
-    if (!p)
-      return NP_ENOMEM;
-    a->v = p;
-    a->cap = cap;
-  }
+  int rc = np__array_reserve(&a->v, &a->cap, a->n + 1, sizeof *a->v, 8);
+  if (rc != NP_OK)
+    return rc;
   pair *p = &a->v[a->n];
   memset(p, 0, sizeof *p);
   p->k = dup_n(k, kl);
@@ -80,14 +75,9 @@ static int add_pair(attrs *a, const char *k, size_t kl, const char *v,
 }
 
 static int add_attrs(attrs_set *s, attrs *a) {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 4;
-    attrs *v = np_realloc(s->v, cap * sizeof *v);
-    if (!v)
-      return NP_ENOMEM;
-    s->v = v;
-    s->cap = cap;
-  }
+  int rc = np__array_reserve(&s->v, &s->cap, s->n + 1, sizeof *s->v, 4);
+  if (rc != NP_OK)
+    return rc;
   s->v[s->n++] = *a;
   memset(a, 0, sizeof *a);
   return NP_OK;
@@ -526,15 +516,10 @@ typedef struct clist {
 } clist;
 
 static int clist_push(clist *l, np_cookie *c) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 8;
-    np_cookie **v = np_realloc(l->v, cap * sizeof *v);
-    if (!v) {
-      np_cookie_free(c);
-      return NP_ENOMEM;
-    }
-    l->v = v;
-    l->cap = cap;
+  int rc = np__array_reserve(&l->v, &l->cap, l->n + 1, sizeof *l->v, 8);
+  if (rc != NP_OK) {
+    np_cookie_free(c);
+    return rc;
   }
   l->v[l->n++] = c;
   return NP_OK;

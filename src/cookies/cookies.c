@@ -100,14 +100,9 @@ static int add_morsel(np_cookies *c, np_morsel **out, np_error *err) {
   if (c->n >= NP_COOKIES_MAX_MORSELS)
     return np_error_set(err, NP_ETOOLARGE, "more than %d cookies",
                         NP_COOKIES_MAX_MORSELS);
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 8;
-    np_morsel **v = np_realloc(c->v, cap * sizeof *v);
-    if (!v)
-      return np_error_set(err, NP_ENOMEM, NULL);
-    c->v = v;
-    c->cap = cap;
-  }
+  int rc = np__array_reserve(&c->v, &c->cap, c->n + 1, sizeof *c->v, 8);
+  if (rc != NP_OK)
+    return np_error_set(err, rc, NULL);
   if ((c->n + 1) * 2 >= c->nslot &&
       rehash(c, c->nslot ? c->nslot * 2 : 16) != NP_OK)
     return np_error_set(err, NP_ENOMEM, NULL);

@@ -201,14 +201,9 @@ typedef struct items {
 } items;
 
 static int push(items *it, item x) {
-  if (it->n == it->cap) {
-    size_t cap = it->cap ? it->cap * 2 : 16;
-    item *v = np_realloc(it->v, cap * sizeof *v);
-    if (!v)
-      return NP_ENOMEM;
-    it->v = v;
-    it->cap = cap;
-  }
+  int rc = np__array_reserve(&it->v, &it->cap, it->n + 1, sizeof *it->v, 16);
+  if (rc != NP_OK)
+    return rc;
   it->v[it->n++] = x;
   return NP_OK;
 }

@@ -140,3 +140,25 @@ char *np_buf_detach(np_buf *b, size_t *len) {
 np_slice np_buf_slice(const np_buf *b) {
   return (np_slice){b->data ? b->data : "", b->len};
 }
+
+int np__array_reserve(void *items, size_t *cap, size_t need, size_t size,
+                      size_t min) {
+  if (need <= *cap)
+    return NP_OK;
+  size_t most = size ? SIZE_MAX / size : SIZE_MAX; /* elements that fit */
+  if (need > most)
+    return NP_ETOOLARGE;
+  size_t n = *cap ? (*cap <= most / 2 ? *cap * 2 : most) : min;
+  if (n < need)
+    n = need;
+  /* The caller's pointer has its own type: copy its bytes rather than
+   * access it through a void ** (which would break aliasing rules). */
+  void *old;
+  memcpy(&old, items, sizeof old);
+  void *p = np_realloc(old, n * size);
+  if (!p)
+    return NP_ENOMEM;
+  memcpy(items, &p, sizeof p);
+  *cap = n;
+  return NP_OK;
+}

@@ -67,4 +67,18 @@ bool np__ieq(const char *a, const char *b, size_t len);
 /* memchr for either of two bytes; NULL when neither occurs. */
 const char *np__memchr2(const char *s, size_t len, char a, char b);
 
+/*
+ * Make room for `need` elements of `size` bytes in a growable array.
+ * `items` is the address of the caller's array pointer (any element type;
+ * the pointer is NULL or came from np_malloc/np_realloc) and *cap its
+ * capacity in elements.  When need > *cap the array grows to double its
+ * capacity (to `min` elements when it has none yet), or to `need` if that
+ * is larger, so n pushes cost O(n) copies in all.  Returns NP_OK,
+ * NP_ETOOLARGE when need * size does not fit in size_t, or NP_ENOMEM; on
+ * failure neither the pointer nor *cap changes, and the elements already
+ * there stay valid.  The caller still owns (and frees) the array.
+ */
+int np__array_reserve(void *items, size_t *cap, size_t need, size_t size,
+                      size_t min);
+
 #endif /* NP_CORE_INTERNAL_H */

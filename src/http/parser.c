@@ -181,19 +181,16 @@ static int grow_headers(np_http_parser *p, size_t off, np_error *err) {
   if (p->nheaders >= p->limits.max_headers)
     return np__http_fail(err, NP_EHTTP_TOO_MANY_HEADERS, off,
                          "more header fields than the limit");
-  if (p->nheaders < p->cap)
+  if (p->nheaders < p->cap) /* the common case, without a call */
     return NP_OK;
   /* One array for the parser's life, sized to the limit at first use
-   * (small limits) or grown by doubling (large limits). */
-  size_t cap = p->limits.max_headers <= 128 ? p->limits.max_headers
-                                            : (p->cap ? p->cap * 2 : 64);
-  if (cap > p->limits.max_headers)
-    cap = p->limits.max_headers;
-  np_http_header *h = np_realloc(p->headers, cap * sizeof *h);
-  if (!h)
-    return np_error_set(err, NP_ENOMEM, "header array");
-  p->headers = h;
-  p->cap = cap;
+   * (small limits) or grown by doubling from 64 (large limits: the
+   * capacity may then reach twice the limit, the count never passes it). */
+  size_t first = p->limits.max_headers <= 128 ? p->limits.max_headers : 64;
+  int rc = np__array_reserve(&p->headers, &p->cap, p->nheaders + 1,
+                             sizeof *p->headers, first);
+  if (rc != NP_OK)
+    return np_error_set(err, rc, "header array");
   return NP_OK;
 }
 

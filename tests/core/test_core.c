@@ -104,6 +104,48 @@ TEST(allocation_failure_is_reported_not_fatal) {
   np_buf_free(&b);
 }
 
+TEST(array_reserve_doubles_from_min_and_keeps_elements) {
+  int *v = NULL;
+  size_t cap = 0;
+  ASSERT_OK(np__array_reserve(&v, &cap, 1, sizeof *v, 4));
+  ASSERT(v != NULL);
+  ASSERT_EQ_INT(cap, 4);
+  for (int i = 0; i < 4; i++)
+    v[i] = i;
+  int *before = v;
+  ASSERT_OK(np__array_reserve(&v, &cap, 4, sizeof *v, 4)); /* fits */
+  ASSERT(v == before);
+  ASSERT_EQ_INT(cap, 4);
+  ASSERT_OK(np__array_reserve(&v, &cap, 5, sizeof *v, 4)); /* doubles */
+  ASSERT_EQ_INT(cap, 8);
+  ASSERT_OK(np__array_reserve(&v, &cap, 100, sizeof *v, 4)); /* to need */
+  ASSERT_EQ_INT(cap, 100);
+  for (int i = 0; i < 4; i++)
+    ASSERT_EQ_INT(v[i], i);
+  v[99] = 99; /* the whole capacity is usable (ASan checks) */
+  np_free(v);
+}
+
+TEST(array_reserve_failure_changes_nothing) {
+  char *v = NULL;
+  size_t cap = 0;
+  ASSERT_OK(np__array_reserve(&v, &cap, 3, 1, 8));
+  memcpy(v, "abc", 3);
+  char *before = v;
+  ASSERT_EQ_INT(np__array_reserve(&v, &cap, SIZE_MAX / 2 + 1, 2, 8),
+                NP_ETOOLARGE);
+  ASSERT(v == before);
+  ASSERT_EQ_INT(cap, 8);
+  np_set_allocator(failing_malloc, failing_realloc, free);
+  fail_after = 0;
+  ASSERT_EQ_INT(np__array_reserve(&v, &cap, 9, 1, 8), NP_ENOMEM);
+  np_set_allocator(NULL, NULL, NULL);
+  ASSERT(v == before);
+  ASSERT_EQ_INT(cap, 8);
+  ASSERT_EQ_MEM(v, 3, "abc");
+  np_free(v);
+}
+
 TEST(protocol_numbers_parse_strictly) {
   uint64_t v = 0;
   ASSERT_OK(np__parse_uint("65535", 5, 65535, &v));
