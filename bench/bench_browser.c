@@ -23,16 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static struct {
-  const char *source;
-  int runs;
-  uint64_t min_run_ns;
-  int python;
-} opt = {NPB_SOURCE_DIR, 7, 0, 1};
+static npb_options opt;
 
 static char dir[256];
 static const char *envp[4];
@@ -95,22 +88,10 @@ static void open_body(void *ctx) {
 }
 
 static void run_python(void) {
-  char script[1100], runs[16];
-  snprintf(script, sizeof script, "%.1000s/bench/browser_cpython.py", opt.source);
+  char runs[16];
   snprintf(runs, sizeof runs, "%d", opt.runs);
-  char *argv[] = {"python3", script, dir, runs, NULL};
-  int status;
-  np_buf_init(&py_report, 1 << 16);
-  if (npb_run_capture(argv, &py_report, 600, &status) != NP_OK)
-    fprintf(stderr, "bench_browser: CPython peer failed (status %d)\n", status);
-}
-
-static void python_row(const char *key) {
-  double v[2];
-  if (py_report.data && npb_report_get(py_report.data, key, v, 2) == 2)
-    npb_table_row("CPython webbrowser", v[0], v[1], NULL);
-  else
-    npb_table_row("CPython webbrowser", -1, -1, "not measured");
+  char *args[] = {dir, runs, NULL};
+  npb_run_python(&opt, "browser_cpython.py", args, &py_report, 1 << 16, 600);
 }
 
 static void figure(const char *title, const char *key, npb_body_fn body,
@@ -119,43 +100,19 @@ static void figure(const char *title, const char *key, npb_body_fn body,
   npb_measure(body, ctx, opt.runs, opt.min_run_ns, &r);
   npb_table_begin(title, NPB_NS);
   npb_table_row("netproto", r.median_ns, r.best_ns, NULL);
-  python_row(key);
+  npb_report_row(&py_report, key, "CPython webbrowser", NULL);
   npb_table_end();
 }
 
-static int parse_args(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--source") && i + 1 < argc) {
-      opt.source = argv[++i];
-    } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-      opt.runs = (int)strtol(argv[++i], NULL, 10); /* a CLI count */
-    } else if (!strcmp(argv[i], "--quick")) {
-      opt.runs = 3;
-      opt.min_run_ns = 5 * 1000 * 1000;
-    } else if (!strcmp(argv[i], "--no-python")) {
-      opt.python = 0;
-    } else {
-      fprintf(stderr, "usage: bench_browser [--source DIR] [--runs K] "
-                      "[--quick] [--no-python]\n");
-      return -1;
-    }
-  }
-  if (opt.runs < 1)
-    opt.runs = 1;
-  return 0;
-}
-
 int main(int argc, char **argv) {
-  if (parse_args(argc, argv) != 0)
+  npb_options_init(&opt, "bench_browser", 7);
+  if (npb_parse_options(&opt, argc, argv, NULL, NULL, NULL) != 0)
     return 2;
   if (make_stand_ins() != 0) {
     fprintf(stderr, "bench_browser: cannot make stand-in browsers\n");
     return 1;
   }
-  printf("bench_browser: webbrowser against CPython's webbrowser\n");
-  npb_print_machine();
-  printf("runs: %d per figure; figures are per call, median and best\n",
-         opt.runs);
+  npb_print_intro(&opt, "webbrowser against CPython's webbrowser");
   if (opt.python)
     run_python();
 
@@ -175,7 +132,7 @@ int main(int argc, char **argv) {
   np_browser_ctl_free(wait);
   np_browser_ctl_free(bg);
   /* Let the detached stand-ins finish before their directory goes. */
-  nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+  npb_sleep_ms(200);
   remove_stand_ins();
   np_buf_free(&py_report);
   return 0;

@@ -25,12 +25,7 @@
 
 enum { N_SETCOOKIE = 10000, JAR_SIZE = 10000, M_LOAD = 50 };
 
-static struct {
-  const char *source;
-  int runs;
-  uint64_t min_run_ns;
-  int python;
-} opt = {NPB_SOURCE_DIR, 7, 0, 1};
+static npb_options opt;
 
 static np_buf py_report;
 
@@ -94,49 +89,21 @@ static void ld_body(void *p) {
   np_cookies_free(ck);
 }
 
-static void python_row(const char *key, const char *name) {
-  double v[3];
-  if (py_report.data && npb_report_get(py_report.data, key, v, 3) >= 2)
-    npb_table_row(name, v[0], v[1], NULL);
-  else
-    npb_table_row(name, -1, -1, "not measured");
-}
-
 static void run_python(void) {
-  char script[1100], runs[16];
-  snprintf(script, sizeof script, "%.1000s/bench/cookies_cpython.py",
-           opt.source);
+  char runs[16];
   snprintf(runs, sizeof runs, "%d", opt.runs);
-  char *argv[] = {"python3", script, "--rounds", runs, NULL};
-  int status;
-  np_buf_init(&py_report, 1 << 20);
-  if (npb_run_capture(argv, &py_report, 900, &status) != NP_OK) {
-    fprintf(stderr, "bench_cookies: CPython run failed\n");
+  char *args[] = {"--rounds", runs, NULL};
+  /* A failed run shows no CPython figures at all, not a partial set. */
+  if (npb_run_python(&opt, "cookies_cpython.py", args, &py_report, 1 << 20,
+                     900) != NP_OK)
     np_buf_free(&py_report);
-  }
 }
 
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--source") && i + 1 < argc)
-      opt.source = argv[++i];
-    else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
-      opt.runs = atoi(argv[++i]); /* a CLI count, not protocol input */
-    else if (!strcmp(argv[i], "--quick")) {
-      opt.runs = 3;
-      opt.min_run_ns = 5 * 1000 * 1000;
-    } else if (!strcmp(argv[i], "--no-python"))
-      opt.python = 0;
-    else {
-      fprintf(stderr, "usage: bench_cookies [--source DIR] [--runs K] "
-                      "[--quick] [--no-python]\n");
-      return 2;
-    }
-  }
-  if (opt.runs < 1)
-    opt.runs = 1;
-  printf("bench_cookies: http.cookiejar and http.cookies against CPython\n");
-  npb_print_machine();
+  npb_options_init(&opt, "bench_cookies", 7);
+  if (npb_parse_options(&opt, argc, argv, NULL, NULL, NULL) != 0)
+    return 2;
+  npb_print_intro(&opt, "http.cookiejar and http.cookies against CPython");
   if (opt.python)
     run_python();
 
@@ -159,7 +126,7 @@ int main(int argc, char **argv) {
   npb_table_begin("Set-Cookie parsing (make_cookies), ns per field", NPB_NS);
   npb_table_row("netproto", npb_ns_per_op(r.median_ns, N_SETCOOKIE),
                 npb_ns_per_op(r.best_ns, N_SETCOOKIE), note);
-  python_row("setcookie", "CPython http.cookiejar");
+  npb_report_row(&py_report, "setcookie", "CPython http.cookiejar", NULL);
   npb_table_end();
 
   /* header: a jar of JAR_SIZE cookies, as extract_cookies would fill it */
@@ -183,7 +150,7 @@ int main(int argc, char **argv) {
   npb_table_begin("Cookie header for one request, 10,000-cookie jar, ns",
                   NPB_NS);
   npb_table_row("netproto", r.median_ns, r.best_ns, note);
-  python_row("header", "CPython http.cookiejar");
+  npb_report_row(&py_report, "header", "CPython http.cookiejar", NULL);
   npb_table_end();
 
   /* load */
@@ -197,7 +164,7 @@ int main(int argc, char **argv) {
                   NPB_NS);
   npb_table_row("netproto", npb_ns_per_op(r.median_ns, M_LOAD),
                 npb_ns_per_op(r.best_ns, M_LOAD), note);
-  python_row("load", "CPython http.cookies");
+  npb_report_row(&py_report, "load", "CPython http.cookies", NULL);
   npb_table_end();
 
   for (int i = 0; i < N_SETCOOKIE; i++)

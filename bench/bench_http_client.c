@@ -11,56 +11,29 @@
  *    against `curl -o /dev/null`, GB/s and peak RSS of each process (each
  *    runs as its own program: this one re-executes itself for netproto).
  *
- * Usage: bench_http_client [--runs K] [--quick] [--requests N]
- *        [--no-python]
+ * Usage: bench_http_client [--source DIR] [--runs K] [--quick]
+ *        [--no-python] [--requests N]
  * Needs nginx, curl and python3 (scripts/deps.txt); a missing peer prints
  * n/a.
  */
-/* wait4() (per-child peak RSS) is BSD/Linux, outside POSIX. */
-#define _DEFAULT_SOURCE
 #include "harness.h"
 #include "netproto/http_client.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <netinet/in.h>
-#include <time.h>
 #include <unistd.h>
-
-#ifndef NPB_SOURCE_DIR
-#define NPB_SOURCE_DIR "."
-#endif
 
 #define BIG_SIZE ((off_t)1 << 30)
 
 /* ---- nginx ---------------------------------------------------------- */
 
+static npb_options opt;
 static char dir[] = "/tmp/npb_http_client_XXXXXX";
 static pid_t nginx_pid = -1;
 static int port;
-
-static int free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
-    close(fd);
-    return -1;
-  }
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 static void write_file(const char *name, const char *text) {
   char path[512];
@@ -85,7 +58,7 @@ static int start_nginx(void) {
   if (fd < 0 || ftruncate(fd, BIG_SIZE) != 0) /* sparse: no disk needed */
     return -1;
   close(fd);
-  port = free_port();
+  port = npb_free_port();
   snprintf(path, sizeof path, "%s/nginx.conf", dir);
   FILE *f = fopen(path, "w");
   if (!f)
@@ -101,60 +74,17 @@ static int start_nginx(void) {
           "  server { listen 127.0.0.1:%d; root %s/www; } }\n",
           dir, dir, dir, dir, dir, dir, dir, port, dir);
   fclose(f);
-  nginx_pid = fork();
-  if (nginx_pid == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 2);
-    execlp("nginx", "nginx", "-c", path, "-p", dir, (char *)NULL);
-    _exit(127);
-  }
-  for (int i = 0; i < 200; i++) { /* up to 10 s */
-    np_http_conn *c;
-    if (np_http_conn_new(&c, "127.0.0.1", port, NULL, NULL) == NP_OK) {
-      int ok = np_http_conn_connect(c, NULL) == NP_OK;
-      np_http_conn_free(c);
-      if (ok)
-        return 0;
-    }
-    struct timespec ts = {0, 50000000L};
-    nanosleep(&ts, NULL);
-  }
-  return -1;
+  char *argv[] = {"nginx", "-c", path, "-p", dir, NULL};
+  nginx_pid = npb_spawn(argv, NULL);
+  return nginx_pid > 0 ? npb_wait_port(port, 10000) : -1;
 }
 
 static void stop_nginx(void) {
-  if (nginx_pid > 0) {
-    kill(nginx_pid, SIGTERM);
-    waitpid(nginx_pid, NULL, 0);
-  }
+  npb_stop(nginx_pid);
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system(cmd) != 0)
     fprintf(stderr, "could not remove %s\n", dir);
-}
-
-/* ---- running peers as programs ------------------------------------------ */
-
-/* Run argv with stdout to /dev/null; wall time in ns and the child's peak
- * RSS (KiB, from wait4).  Returns 0 when it exited with status 0. */
-static int run_timed(char *const argv[], double *ns, long *rss_kib) {
-  uint64_t t0 = npb_now_ns();
-  pid_t pid = fork();
-  if (pid < 0)
-    return -1;
-  if (pid == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    execvp(argv[0], argv);
-    _exit(127);
-  }
-  int st;
-  struct rusage ru;
-  if (wait4(pid, &st, 0, &ru) != pid)
-    return -1;
-  *ns = (double)(npb_now_ns() - t0);
-  *rss_kib = ru.ru_maxrss;
-  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 /* ---- netproto's side ----------------------------------------------------- */
@@ -215,23 +145,6 @@ static int has_program(const char *name) {
   return system(cmd) == 0;
 }
 
-static double median(double *v, int n) {
-  for (int i = 1; i < n; i++)
-    for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-      double t = v[j];
-      v[j] = v[j - 1];
-      v[j - 1] = t;
-    }
-  return v[n / 2];
-}
-
-static double best(const double *v, int n) {
-  double b = v[0];
-  for (int i = 1; i < n; i++)
-    b = v[i] < b ? v[i] : b;
-  return b;
-}
-
 /* ---- 1: keep-alive GETs ------------------------------------------------ */
 
 static void bench_keepalive(long n, int runs, int python, const char *self) {
@@ -241,19 +154,15 @@ static void bench_keepalive(long n, int runs, int python, const char *self) {
   snprintf(url, sizeof url, "http://127.0.0.1:%d/small?[1-%ld]", port, n);
   snprintf(nstr, sizeof nstr, "%ld", n);
   snprintf(pstr, sizeof pstr, "%d", port);
-  char script[1024];
-  snprintf(script, sizeof script, "%s/bench/http_client_cpython.py",
-           NPB_SOURCE_DIR);
-  np_buf out;
-  np_buf_init(&out, 1 << 16);
   double py_rps = -1;
   if (python) {
-    char *pargv[] = {"python3", script, pstr, nstr, NULL};
-    int st;
-    if (npb_run_capture(pargv, &out, 600, &st) == NP_OK)
+    np_buf out;
+    char *args[] = {pstr, nstr, NULL};
+    if (npb_run_python(&opt, "http_client_cpython.py", args, &out, 1 << 16,
+                       600) == NP_OK)
       npb_report_get(out.data, "rps", &py_rps, 1);
+    np_buf_free(&out);
   }
-  np_buf_free(&out);
   for (int r = 0; r < runs; r++) {
     long rss;
     uint64_t t0 = npb_now_ns();
@@ -261,7 +170,7 @@ static void bench_keepalive(long n, int runs, int python, const char *self) {
     np_ns[r] = (double)(npb_now_ns() - t0) / (double)n;
     char *cargv[] = {"curl", "-s", "--fail", url, NULL};
     if (have_curl) {
-      ok_curl &= run_timed(cargv, &curl_ns[r], &rss) == 0;
+      ok_curl &= npb_run_timed(cargv, &curl_ns[r], &rss) == 0;
       curl_ns[r] /= (double)n;
     }
     py_ns[r] = py_rps > 0 ? 1e9 / py_rps : -1;
@@ -272,13 +181,13 @@ static void bench_keepalive(long n, int runs, int python, const char *self) {
            "sequential keep-alive GETs of 13 bytes from nginx, %ld per run", n);
   npb_table_begin(title, NPB_NS);
   char note[64];
-  snprintf(note, sizeof note, "%.0f req/s", 1e9 / median(np_ns, runs));
-  npb_table_row("netproto", ok_np ? median(np_ns, runs) : -1, best(np_ns, runs),
-                note);
-  double cm = ok_curl ? median(curl_ns, runs) : -1;
+  snprintf(note, sizeof note, "%.0f req/s", 1e9 / npb_median(np_ns, runs));
+  npb_table_row("netproto", ok_np ? npb_median(np_ns, runs) : -1,
+                npb_min(np_ns, runs), note);
+  double cm = ok_curl ? npb_median(curl_ns, runs) : -1;
   snprintf(note, sizeof note, "%.0f req/s", cm > 0 ? 1e9 / cm : 0);
   npb_table_row("curl (one process, URL glob)", cm,
-                ok_curl ? best(curl_ns, runs) : -1, cm > 0 ? note : "");
+                ok_curl ? npb_min(curl_ns, runs) : -1, cm > 0 ? note : "");
   snprintf(note, sizeof note, "%.0f req/s", py_rps);
   npb_table_row("CPython http.client", py_ns[0], py_ns[0],
                 py_rps > 0 ? note : "");
@@ -296,52 +205,54 @@ static void bench_download(int runs, const char *self) {
   snprintf(url, sizeof url, "http://127.0.0.1:%d/big", port);
   for (int r = 0; r < runs; r++) {
     char *nargv[] = {(char *)self, "--child-download", pstr, NULL};
-    ok_np &= run_timed(nargv, &np_ns[r], &rss) == 0;
+    ok_np &= npb_run_timed(nargv, &np_ns[r], &rss) == 0;
     np_rss = rss > np_rss ? rss : np_rss;
     if (have_curl) {
       char *cargv[] = {"curl", "-s", "--fail", "-o", "/dev/null", url, NULL};
-      ok_curl &= run_timed(cargv, &curl_ns[r], &rss) == 0;
+      ok_curl &= npb_run_timed(cargv, &curl_ns[r], &rss) == 0;
       curl_rss = rss > curl_rss ? rss : curl_rss;
     }
   }
   npb_table_begin("download of 1 GiB from nginx (whole program, peak RSS)",
                   NPB_MBPS);
   char note[64];
-  double m = median(np_ns, runs);
+  double m = npb_median(np_ns, runs);
   snprintf(note, sizeof note, "%.2f GB/s, peak RSS %ld KiB",
            (double)BIG_SIZE / m, np_rss);
   npb_table_row("netproto", ok_np ? npb_mbps(m, (double)BIG_SIZE) : -1,
-                ok_np ? npb_mbps(best(np_ns, runs), (double)BIG_SIZE) : -1, note);
-  double cm = ok_curl ? median(curl_ns, runs) : -1;
+                ok_np ? npb_mbps(npb_min(np_ns, runs), (double)BIG_SIZE) : -1,
+                note);
+  double cm = ok_curl ? npb_median(curl_ns, runs) : -1;
   snprintf(note, sizeof note, "%.2f GB/s, peak RSS %ld KiB",
            cm > 0 ? (double)BIG_SIZE / cm : 0, curl_rss);
   npb_table_row("curl -o /dev/null", cm > 0 ? npb_mbps(cm, (double)BIG_SIZE) : -1,
-                cm > 0 ? npb_mbps(best(curl_ns, runs), (double)BIG_SIZE) : -1,
+                cm > 0 ? npb_mbps(npb_min(curl_ns, runs), (double)BIG_SIZE) : -1,
                 cm > 0 ? note : "");
   npb_table_end();
 }
 
+/* --requests N: GETs per run (0: 20,000, or 2,000 with --quick). */
+static int own_option(void *ctx, int argc, char **argv, int i) {
+  if (strcmp(argv[i], "--requests") != 0)
+    return 0;
+  if (i + 1 >= argc || npb_parse_count(argv[i + 1], 1, 100000000, ctx) != 0)
+    return -1;
+  return 2;
+}
+
 int main(int argc, char **argv) {
+  long child_port;
   if (argc == 3 && !strcmp(argv[1], "--child-download"))
-    return download(atoi(argv[2]));
-  int runs = 5, python = 1;
-  long n = 20000;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--quick")) {
-      runs = 3;
-      n = 2000;
-    } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-      runs = atoi(argv[++i]);
-    } else if (!strcmp(argv[i], "--requests") && i + 1 < argc) {
-      n = atol(argv[++i]);
-    } else if (!strcmp(argv[i], "--no-python")) {
-      python = 0;
-    }
-  }
-  if (runs < 1)
-    runs = 1;
-  if (runs > 16)
-    runs = 16;
+    return npb_parse_count(argv[2], 1, 65535, &child_port) == 0
+               ? download((int)child_port)
+               : 2;
+  long n = 0;
+  npb_options_init(&opt, "bench_http_client", 5);
+  if (npb_parse_options(&opt, argc, argv, "[--requests N]", own_option, &n))
+    return 2;
+  if (n == 0)
+    n = opt.quick ? 2000 : 20000;
+  int runs = opt.runs > 16 ? 16 : opt.runs, python = opt.python;
   npb_print_machine();
   if (!has_program("nginx") || start_nginx() != 0) {
     printf("nginx could not be started: nothing measured\n");

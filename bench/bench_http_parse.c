@@ -12,7 +12,7 @@
  * Every message is parsed head and body, as a server or client would, with
  * one parser reset between messages (no allocation after the first).
  *
- * Usage: bench_http_parse [--runs K] [--quick] [--no-python]
+ * Usage: bench_http_parse [--source DIR] [--runs K] [--quick] [--no-python]
  */
 #include "harness.h"
 #include "netproto/http.h"
@@ -22,11 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef NPB_SOURCE_DIR
-#define NPB_SOURCE_DIR "."
-#endif
-
 #define NMSG 2000
+
+static npb_options opt;
 
 typedef struct set {
   const char *name;
@@ -148,7 +146,7 @@ static void parse_all(void *arg) {
 }
 
 /* CPython over the same messages: writes them to a file for the script. */
-static double cpython_ns(const set *s, const char *script) {
+static double cpython_ns(const set *s) {
   char path[] = "/tmp/npb_http_XXXXXX";
   int fd = mkstemp(path);
   if (fd < 0)
@@ -160,12 +158,11 @@ static double cpython_ns(const set *s, const char *script) {
     fwrite(s->data.data + s->off[i], 1, len, f);
   }
   fclose(f);
-  char *argv[] = {"python3", (char *)script, path, NULL};
+  char *args[] = {path, NULL};
   np_buf out;
-  np_buf_init(&out, 1 << 20);
-  int st;
   double v = -1;
-  if (npb_run_capture(argv, &out, 300, &st) == NP_OK &&
+  if (npb_run_python(&opt, "http_parse_cpython.py", args, &out, 1 << 20,
+                     300) == NP_OK &&
       npb_report_get(out.data, "ns_per_msg", &v, 1) != 1)
     v = -1;
   np_buf_free(&out);
@@ -174,22 +171,10 @@ static double cpython_ns(const set *s, const char *script) {
 }
 
 int main(int argc, char **argv) {
-  int runs = 7, python = 1;
-  uint64_t min_ns = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--quick")) {
-      runs = 3;
-      min_ns = 5000000;
-    } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-      runs = atoi(argv[++i]);
-    } else if (!strcmp(argv[i], "--no-python")) {
-      python = 0;
-    }
-  }
-  char script[1024];
-  snprintf(script, sizeof script, "%s/bench/http_parse_cpython.py",
-           NPB_SOURCE_DIR);
-  npb_print_machine();
+  npb_options_init(&opt, "bench_http_parse", 7);
+  if (npb_parse_options(&opt, argc, argv, NULL, NULL, NULL) != 0)
+    return 2;
+  npb_print_intro(&opt, "the HTTP/1.x parser against CPython");
   static set sets[3] = {{.name = "short GETs", .kind = NP_HTTP_REQUEST},
                         {.name = "browser GETs", .kind = NP_HTTP_REQUEST},
                         {.name = "chunked replies", .kind = NP_HTTP_RESPONSE}};
@@ -205,7 +190,7 @@ int main(int argc, char **argv) {
     c.s = s;
     np_http_parser_init(&c.p, s->kind);
     npb_result r;
-    npb_measure(parse_all, &c, runs, min_ns, &r);
+    npb_measure(parse_all, &c, opt.runs, opt.min_run_ns, &r);
     double ns = npb_ns_per_op(r.median_ns, (double)s->count);
     double mbps = npb_mbps(r.median_ns, (double)s->data.len);
     char title[128];
@@ -217,7 +202,7 @@ int main(int argc, char **argv) {
     snprintf(note, sizeof note, "%.2f M msg/s, %.0f MB/s", 1e3 / ns, mbps);
     npb_table_row("netproto", ns, npb_ns_per_op(r.best_ns, (double)s->count),
                   note);
-    double py = python ? cpython_ns(s, script) : -1;
+    double py = opt.python ? cpython_ns(s) : -1;
     snprintf(note, sizeof note, "%.3f M msg/s", py > 0 ? 1e3 / py : 0);
     npb_table_row("CPython http.client/server", py, py, py > 0 ? note : "");
     npb_table_end();

@@ -39,10 +39,6 @@
 #include <uriparser/Uri.h>
 #endif
 
-#ifndef NPB_SOURCE_DIR
-#define NPB_SOURCE_DIR "."
-#endif
-
 /* ---- allocation counting ------------------------------------------- */
 
 static unsigned long alloc_count;
@@ -58,13 +54,8 @@ static void *count_realloc(void *p, size_t n) {
 
 /* ---- options and data ---------------------------------------------- */
 
-static struct {
-  const char *source;
-  const char *data;
-  int runs;
-  uint64_t min_run_ns;
-  int python;
-} opt = {NPB_SOURCE_DIR, NULL, 7, 0, 1};
+static npb_options opt;
+static const char *data_dir; /* --data DIR */
 
 typedef struct dataset {
   char label[32];
@@ -180,29 +171,23 @@ static void curl_body(void *arg) {
 static np_buf py_report;
 
 static void run_python(dataset *sets, int nsets, const char *quote_path) {
-  char script[1200], runs[16];
-  snprintf(script, sizeof script, "%.1000s/bench/url_cpython.py", opt.source);
+  char runs[16];
   snprintf(runs, sizeof runs, "%d", opt.runs);
-  char *argv[64];
+  char *args[60];
   int a = 0;
-  argv[a++] = "python3";
-  argv[a++] = script;
-  argv[a++] = "--rounds";
-  argv[a++] = runs;
-  for (int i = 0; i < nsets && a < 58; i++) {
-    argv[a++] = "--split";
-    argv[a++] = sets[i].label;
-    argv[a++] = sets[i].path;
+  args[a++] = "--rounds";
+  args[a++] = runs;
+  for (int i = 0; i < nsets && a < 54; i++) {
+    args[a++] = "--split";
+    args[a++] = sets[i].label;
+    args[a++] = sets[i].path;
   }
   if (quote_path) {
-    argv[a++] = "--quote";
-    argv[a++] = (char *)quote_path;
+    args[a++] = "--quote";
+    args[a++] = (char *)quote_path;
   }
-  argv[a] = NULL;
-  np_buf_init(&py_report, 1 << 20);
-  int status;
-  if (npb_run_capture(argv, &py_report, 900, &status) != NP_OK)
-    fprintf(stderr, "bench_url: CPython peer failed (status %d)\n", status);
+  args[a] = NULL;
+  npb_run_python(&opt, "url_cpython.py", args, &py_report, 1 << 20, 900);
 }
 
 /* ---- split table --------------------------------------------------- */
@@ -370,41 +355,29 @@ done:
 
 /* ---- main ---------------------------------------------------------- */
 
-static int parse_args(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--data") && i + 1 < argc) {
-      opt.data = argv[++i];
-    } else if (!strcmp(argv[i], "--source") && i + 1 < argc) {
-      opt.source = argv[++i];
-    } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-      opt.runs = (int)strtol(argv[++i], NULL, 10); /* a CLI count */
-    } else if (!strcmp(argv[i], "--quick")) {
-      opt.runs = 3;
-      opt.min_run_ns = 5 * 1000 * 1000;
-    } else if (!strcmp(argv[i], "--no-python")) {
-      opt.python = 0;
-    } else {
-      fprintf(stderr, "usage: bench_url [--data DIR] [--source DIR] "
-              "[--runs K] [--quick] [--no-python]\n");
-      return -1;
-    }
-  }
-  if (opt.runs < 1)
-    opt.runs = 1;
-  return 0;
+/* bench_url's own option: --data DIR. */
+static int own_option(void *ctx, int argc, char **argv, int i) {
+  (void)ctx;
+  if (strcmp(argv[i], "--data") != 0)
+    return 0;
+  if (i + 1 >= argc)
+    return -1;
+  data_dir = argv[i + 1];
+  return 2;
 }
 
 int main(int argc, char **argv) {
   /* Before any other netproto call, as np_set_allocator requires. */
   np_set_allocator(count_malloc, count_realloc, free);
-  if (parse_args(argc, argv) != 0)
+  npb_options_init(&opt, "bench_url", 7);
+  if (npb_parse_options(&opt, argc, argv, "[--data DIR]", own_option, NULL))
     return 2;
 #ifdef NPB_HAVE_CURL
   curl_global_init(CURL_GLOBAL_DEFAULT);
 #endif
   char path[1024], dir[1024];
-  if (opt.data)
-    snprintf(dir, sizeof dir, "%s", opt.data);
+  if (data_dir)
+    snprintf(dir, sizeof dir, "%s", data_dir);
   else
     snprintf(dir, sizeof dir, "%.990s/../shared/data/urls", opt.source);
 
@@ -431,10 +404,7 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  printf("bench_url: urllib.parse against uriparser, libcurl and CPython\n");
-  npb_print_machine();
-  printf("runs: %d per figure; figures are per call, median and best\n",
-         opt.runs);
+  npb_print_intro(&opt, "urllib.parse against uriparser, libcurl and CPython");
   if (opt.python)
     run_python(sets, nsets, have_quote ? quotes.path : NULL);
   if (py_report.data)

@@ -2,19 +2,28 @@
  * bench/harness.c - timing, tables, RSS and peer-process helpers for the
  * benchmarks (see harness.h).
  */
+/* wait4() (a child's own peak RSS) is BSD/Linux, outside POSIX. */
+#define _DEFAULT_SOURCE
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef NPB_SOURCE_DIR
+#define NPB_SOURCE_DIR "."
+#endif
 
 #define NPB_MAX_RUNS 64
 
@@ -348,4 +357,227 @@ void npb_print_machine(void) {
   const char *cc = "unknown compiler";
 #endif
   printf("machine: %ld cpus, %s, %s\n", cpus, model, cc);
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+void npb_options_init(npb_options *o, const char *name, int runs) {
+  o->name = name;
+  o->source = NPB_SOURCE_DIR;
+  o->runs = runs;
+  o->min_run_ns = 0;
+  o->quick = 0;
+  o->python = 1;
+}
+
+int npb_parse_count(const char *s, long lo, long hi, long *out) {
+  long v = 0;
+  if (!s || !*s)
+    return -1;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9')
+      return -1;
+    long d = *s - '0';
+    if (v > hi / 10 || v * 10 > hi - d) /* past hi, and never overflows */
+      return -1;
+    v = v * 10 + d;
+  }
+  if (v < lo)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* One of the shared options at argv[i]: arguments taken, 0 if not one of
+ * them, -1 if its value is malformed. */
+static int common_option(npb_options *o, int argc, char **argv, int i) {
+  long n;
+  if (!strcmp(argv[i], "--source")) {
+    if (i + 1 >= argc)
+      return -1;
+    o->source = argv[i + 1];
+    return 2;
+  }
+  if (!strcmp(argv[i], "--runs")) {
+    if (i + 1 >= argc || npb_parse_count(argv[i + 1], 1, 1000, &n) != 0)
+      return -1;
+    o->runs = (int)n;
+    return 2;
+  }
+  if (!strcmp(argv[i], "--quick")) {
+    o->quick = 1;
+    o->runs = 3;
+    o->min_run_ns = 5 * 1000 * 1000;
+    return 1;
+  }
+  if (!strcmp(argv[i], "--no-python")) {
+    o->python = 0;
+    return 1;
+  }
+  return 0;
+}
+
+int npb_parse_options(npb_options *o, int argc, char **argv,
+                      const char *own_usage, npb_option_fn own, void *ctx) {
+  for (int i = 1; i < argc;) {
+    int took = common_option(o, argc, argv, i);
+    if (took == 0 && own)
+      took = own(ctx, argc, argv, i);
+    if (took <= 0) {
+      fprintf(stderr, "%s: bad option '%s'\nusage: %s [--source DIR] "
+              "[--runs K] [--quick] [--no-python]%s%s\n", o->name, argv[i],
+              o->name, own_usage ? " " : "", own_usage ? own_usage : "");
+      return -1;
+    }
+    i += took;
+  }
+  return 0;
+}
+
+void npb_print_intro(const npb_options *o, const char *what) {
+  printf("%s: %s\n", o->name, what);
+  npb_print_machine();
+  printf("runs: %d per figure; figures are per call, median and best\n",
+         o->runs);
+}
+
+/* ---- CPython ------------------------------------------------------------ */
+
+int npb_run_python(const npb_options *o, const char *script,
+                   char *const args[], np_buf *report, size_t max,
+                   unsigned timeout_s) {
+  char path[1200];
+  char *argv[64];
+  int a = 0;
+  snprintf(path, sizeof path, "%.1000s/bench/%s", o->source, script);
+  argv[a++] = "python3";
+  argv[a++] = path;
+  for (int i = 0; args && args[i] && a < 62; i++)
+    argv[a++] = args[i];
+  argv[a] = NULL;
+  np_buf_init(report, max);
+  int status;
+  int rc = npb_run_capture(argv, report, timeout_s, &status);
+  if (rc != NP_OK)
+    fprintf(stderr, "%s: CPython peer failed (status %d)\n", o->name, status);
+  return rc;
+}
+
+int npb_report_row(const np_buf *report, const char *key, const char *name,
+                   const char *note) {
+  double v[2];
+  if (report->data && npb_report_get(report->data, key, v, 2) == 2) {
+    npb_table_row(name, v[0], v[1], note);
+    return 1;
+  }
+  npb_table_row(name, -1, -1, "not measured");
+  return 0;
+}
+
+/* ---- statistics --------------------------------------------------------- */
+
+double npb_median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof v[0], cmp_double);
+  return (n % 2) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+double npb_min(const double *v, int n) {
+  double m = v[0];
+  for (int i = 1; i < n; i++)
+    m = v[i] < m ? v[i] : m;
+  return m;
+}
+
+/* ---- peers over loopback ------------------------------------------------ */
+
+static struct sockaddr_in loopback(int port) {
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
+int npb_free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0)
+    return -1;
+  struct sockaddr_in a = loopback(0);
+  socklen_t len = sizeof a;
+  int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+           getsockname(fd, (struct sockaddr *)&a, &len) == 0;
+  close(fd);
+  return ok ? ntohs(a.sin_port) : -1;
+}
+
+void npb_sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+int npb_wait_port(int port, long timeout_ms) {
+  struct sockaddr_in a = loopback(port);
+  for (long waited = 0;; waited += 25) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    if (fd >= 0)
+      close(fd);
+    if (ok)
+      return 0;
+    if (waited >= timeout_ms)
+      return -1;
+    npb_sleep_ms(25);
+  }
+}
+
+pid_t npb_spawn(char *const argv[], void (*in_child)(void)) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    setpgid(0, 0);
+    if (in_child)
+      in_child();
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  return pid;
+}
+
+void npb_stop(pid_t pid) {
+  if (pid <= 0)
+    return;
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 200; i++) {
+    if (waitpid(pid, NULL, WNOHANG) == pid)
+      return;
+    npb_sleep_ms(25);
+  }
+  kill(-pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+}
+
+int npb_run_timed(char *const argv[], double *ns, long *rss_kib) {
+  uint64_t t0 = npb_now_ns();
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  int st;
+  struct rusage ru;
+  while (wait4(pid, &st, 0, &ru) < 0) {
+    if (errno != EINTR)
+      return -1;
+  }
+  *ns = (double)(npb_now_ns() - t0);
+  *rss_kib = ru.ru_maxrss;
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }

@@ -7,7 +7,9 @@
  * the median and the best, unit conversions (ns/op, MB/s), a ratio table
  * printer, peak-RSS readers for memory benchmarks, file loading, and a
  * helper that runs an external program (a python3 script measuring CPython
- * over the same data) and captures what it prints.
+ * over the same data) and captures what it prints, the command-line options
+ * every bench shares, and the pieces a bench needs to run a peer server on
+ * loopback (a free port, start, wait for it, stop).
  *
  * Benchmarks are not tests: nothing here fails on speed.  Names start with
  * npb_ (bench-only, never part of libnetproto).
@@ -19,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Nanoseconds from CLOCK_MONOTONIC. */
 uint64_t npb_now_ns(void);
@@ -106,5 +109,130 @@ int npb_report_get(const char *text, const char *key, double *vals, int n);
 
 /* The machine line for reports: "N cpus, <CPU model>, <compiler>". */
 void npb_print_machine(void);
+
+/* ---- the options every bench takes ----------------------------------- */
+
+/*
+ * What scripts/bench.sh passes to every bench, parsed one way:
+ *   --source DIR  the netproto source tree, where bench/ keeps its data and
+ *                 CPython scripts (default: the tree the bench was built
+ *                 from, NPB_SOURCE_DIR)
+ *   --runs K      timed runs per figure, 1..1000 (default: the bench's)
+ *   --quick       a smoke run: 3 runs of >= 5 ms (a bench may also shrink
+ *                 its work when o->quick is set)
+ *   --no-python   skip the CPython peer
+ */
+typedef struct npb_options {
+  const char *name;    /* the program, for messages: "bench_url" */
+  const char *source;  /* --source DIR */
+  int runs;            /* --runs K, or 3 after --quick */
+  uint64_t min_run_ns; /* for npb_measure: 0 (its default), 5 ms if quick */
+  int quick;           /* --quick was given */
+  int python;          /* 1 unless --no-python */
+} npb_options;
+
+/* Defaults: the given name and runs, the built-from source tree, CPython
+ * on, not quick. */
+void npb_options_init(npb_options *o, const char *name, int runs);
+
+/*
+ * A bench's own option at argv[i]: returns how many arguments it took
+ * (1, or 2 with a value), 0 when argv[i] is not one of its own, -1 when
+ * its value is malformed.
+ */
+typedef int (*npb_option_fn)(void *ctx, int argc, char **argv, int i);
+
+/*
+ * Parse argv in order (a later option overrides an earlier one: --runs 9
+ * --quick gives 3 runs).  Options other than the four above go to own
+ * (NULL: none).  On an unknown or malformed option prints "usage: <name>
+ * [--source DIR] [--runs K] [--quick] [--no-python] <own_usage>" on stderr
+ * and returns -1; otherwise 0.
+ */
+int npb_parse_options(npb_options *o, int argc, char **argv,
+                      const char *own_usage, npb_option_fn own, void *ctx);
+
+/*
+ * A decimal count from the command line (not protocol input): digits only,
+ * lo <= value <= hi.  Returns 0 and sets *out, or -1.
+ */
+int npb_parse_count(const char *s, long lo, long hi, long *out);
+
+/* "<name>: <what>", the machine line, and the runs line. */
+void npb_print_intro(const npb_options *o, const char *what);
+
+/* ---- CPython, the peer every bench has -------------------------------- */
+
+/*
+ * Run `python3 <source>/bench/<script> args...` (args NULL-terminated, at
+ * most 60) with npb_run_capture: *report is initialised here (bounded by
+ * max bytes) and holds what the script printed, even when it failed
+ * part-way; the caller frees it with np_buf_free.  On failure prints
+ * "<name>: CPython peer failed (status N)" on stderr.  Returns
+ * npb_run_capture's status.
+ */
+int npb_run_python(const npb_options *o, const char *script,
+                   char *const args[], np_buf *report, size_t max,
+                   unsigned timeout_s);
+
+/*
+ * A table row from a peer's report: the line "key median best ..." gives
+ * the row's figures; when it is missing (or report is empty) the row
+ * prints n/a with the note "not measured".  Returns 1 when the figures
+ * were there, 0 otherwise.
+ */
+int npb_report_row(const np_buf *report, const char *key, const char *name,
+                   const char *note);
+
+/* ---- statistics over hand-timed runs ----------------------------------- */
+
+/* Median of v[0..n) (n >= 1; the mean of the two middle values for an even
+ * n, as npb_measure does).  Sorts v in place. */
+double npb_median(double *v, int n);
+/* Smallest of v[0..n) (n >= 1). */
+double npb_min(const double *v, int n);
+
+/* ---- peers over loopback: processes and ports ------------------------- */
+
+/*
+ * A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0,
+ * read back, closed), or -1.  Another process may take it before the peer
+ * binds it; a peer that fails to start is reported, not retried.
+ */
+int npb_free_port(void);
+
+/* Sleep ms milliseconds (a signal does not cut it short). */
+void npb_sleep_ms(long ms);
+
+/*
+ * Wait until something accepts TCP connections on 127.0.0.1:port, trying
+ * every 25 ms for up to timeout_ms.  Returns 0 once a connection is
+ * accepted, -1 on time-out.
+ */
+int npb_wait_port(int port, long timeout_ms);
+
+/*
+ * Start argv[0] (searched in PATH) with argv as a peer: in its own process
+ * group (npb_stop ends it with its children), standard output and error to
+ * /dev/null.  in_child (NULL: none) runs in the child just before exec, to
+ * pin it to a CPU for example.  Returns the pid, or -1 if fork failed; an
+ * exec failure makes the child exit with status 127.
+ */
+pid_t npb_spawn(char *const argv[], void (*in_child)(void));
+
+/*
+ * Stop a peer started by npb_spawn: SIGTERM, up to 5 s for it to exit,
+ * then SIGKILL to its whole process group; always reaped.  pid <= 0 does
+ * nothing.
+ */
+void npb_stop(pid_t pid);
+
+/*
+ * Run argv (PATH search) with standard output to /dev/null and wait for
+ * it: its wall time in ns and its peak RSS in KiB (from wait4).  Returns 0
+ * when it exited with status 0, -1 otherwise (*ns and *rss_kib are then
+ * unspecified).
+ */
+int npb_run_timed(char *const argv[], double *ns, long *rss_kib);
 
 #endif /* NP_BENCH_HARNESS_H */
