@@ -148,11 +148,6 @@ int np__browser_expand(np_buf *out, const char *tmpl, const char *url,
   return NP_OK;
 }
 
-/* Python's str.lstrip() set, in ASCII: blanks and the separators 1C..1F. */
-static bool is_lstrip_space(unsigned char c) {
-  return np__is(c, NP_CC_SPACE) || (c >= 0x1c && c <= 0x1f);
-}
-
 int np__browser_check_url(const char *url, size_t len, np_error *err) {
   if (!url && len)
     return np_error_set(err, NP_EINVAL, "URL is NULL");
@@ -162,7 +157,7 @@ int np__browser_check_url(const char *url, size_t len, np_error *err) {
   if (len && memchr(url, '\0', len))
     return np_error_set(err, NP_EBROWSER_URL, "invalid URL (NUL byte)");
   size_t i = 0;
-  while (i < len && is_lstrip_space((unsigned char)url[i]))
+  while (i < len && np__is_pyspace((unsigned char)url[i]))
     i++;
   if (i < len && url[i] == '-')
     return np_error_set(err, NP_EBROWSER_URL,

@@ -44,19 +44,6 @@ static bool next_line(lines *l, const char **line, size_t *len) {
   return true;
 }
 
-static bool py_space(unsigned char c) {
-  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-}
-
-static void strip(const char **s, size_t *n) {
-  while (*n && py_space((unsigned char)**s)) {
-    (*s)++;
-    (*n)--;
-  }
-  while (*n && py_space((unsigned char)(*s)[*n - 1]))
-    (*n)--;
-}
-
 static int load_error(np_error *err, const char *what, const char *line,
                       size_t len) {
   return np_error_set(err, NP_ECOOKIE_LOAD, "invalid %s: '%.*s'", what,
@@ -66,7 +53,7 @@ static int load_error(np_error *err, const char *what, const char *line,
 /* int(float(text)): the seconds of an expires field. */
 static bool py_float_int(const char *s, size_t n, int64_t *out) {
   char buf[64];
-  strip(&s, &n);
+  np__pystrip(&s, &n);
   if (n == 0 || n >= sizeof buf)
     return false;
   for (size_t i = 0; i < n; i++)
@@ -154,7 +141,7 @@ static int load_mozilla(np_cookiejar *jar, lines *l, bool ignore_discard,
     }
     const char *t = s;
     size_t tn = n;
-    strip(&t, &tn);
+    np__pystrip(&t, &tn);
     if (tn == 0 || t[0] == '#' || t[0] == '$')
       continue;
     np_cookie *c = np_cookie_new();
@@ -428,7 +415,7 @@ static int load_lwp(np_cookiejar *jar, lines *l, bool ignore_discard,
       continue;
     const char *t = s + 12;
     size_t tn = n - 12;
-    strip(&t, &tn);
+    np__pystrip(&t, &tn);
     rc = np__ck_split_words(&w, t, tn);
     for (size_t g = 0; rc == NP_OK && g < w.ngroups; g++)
       rc = lwp_cookie(jar, &w, w.group[g], g + 1 < w.ngroups ? w.group[g + 1] : w.n,

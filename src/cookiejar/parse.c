@@ -83,20 +83,6 @@ static int add_attrs(attrs_set *s, attrs *a) {
   return NP_OK;
 }
 
-/* Python's str.isspace() for the ASCII range. */
-static bool py_space(unsigned char c) {
-  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-}
-
-static void strip(const char **s, size_t *n) {
-  while (*n && py_space((unsigned char)**s)) {
-    (*s)++;
-    (*n)--;
-  }
-  while (*n && py_space((unsigned char)(*s)[*n - 1]))
-    (*n)--;
-}
-
 static bool ieq_cstr(const char *s, size_t n, const char *lit) {
   return strlen(lit) == n && np__ieq(s, lit, n);
 }
@@ -108,11 +94,11 @@ static const char *const ns_known[] = {"expires", "domain", "path", "secure",
 
 static int ns_param(attrs *a, size_t ii, const char *s, size_t n,
                     bool *version_set, bool *stop) {
-  strip(&s, &n);
+  np__pystrip(&s, &n);
   const char *eq = memchr(s, '=', n);
   const char *k = s, *v = NULL;
   size_t kl = eq ? (size_t)(eq - s) : n, vl = 0;
-  strip(&k, &kl);
+  np__pystrip(&k, &kl);
   if (kl == 0) {
     *stop = ii == 0;
     return NP_OK;
@@ -120,7 +106,7 @@ static int ns_param(attrs *a, size_t ii, const char *s, size_t n,
   if (eq) {
     v = eq + 1;
     vl = (size_t)(s + n - v);
-    strip(&v, &vl);
+    np__pystrip(&v, &vl);
   }
   int rc;
   if (ii == 0)
@@ -185,7 +171,7 @@ static int parse_ns(attrs_set *out, const char *s, size_t n) {
 /* ---- split_header_words ---------------------------------------------- */
 
 static size_t skip_sp(const char *s, size_t n, size_t i) {
-  while (i < n && py_space((unsigned char)s[i]))
+  while (i < n && np__is_pyspace((unsigned char)s[i]))
     i++;
   return i;
 }
@@ -216,7 +202,7 @@ static size_t quoted(const char *s, size_t n, size_t i, np_buf *val) {
 }
 
 static bool token_char(unsigned char c) {
-  return c != '=' && c != ';' && c != ',' && !py_space(c);
+  return c != '=' && c != ';' && c != ',' && !np__is_pyspace(c);
 }
 
 static int split_words(attrs_set *out, const char *s, size_t n) {
@@ -239,7 +225,7 @@ static int split_words(attrs_set *out, const char *s, size_t n) {
       } else if (v != (size_t)-1) {
         e = v; /* [^\s;,]* */
         while (e < n && s[e] != ';' && s[e] != ',' &&
-               !py_space((unsigned char)s[e]))
+               !np__is_pyspace((unsigned char)s[e]))
           e++;
         rc = add_pair(&a, s + t, te - t, s + v, e - v);
         i = e;
@@ -252,7 +238,7 @@ static int split_words(attrs_set *out, const char *s, size_t n) {
       if (a.n)
         rc = add_attrs(out, &a);
     } else {
-      while (i < n && (s[i] == '=' || s[i] == ';' || py_space((unsigned char)s[i])))
+      while (i < n && (s[i] == '=' || s[i] == ';' || np__is_pyspace((unsigned char)s[i])))
         i++;
     }
   }
@@ -406,7 +392,7 @@ static int set_port(np_cookie *c, const char *v) {
   if (!d)
     return NP_ENOMEM;
   for (size_t i = 0; i < n; i++)
-    if (!py_space((unsigned char)v[i]))
+    if (!np__is_pyspace((unsigned char)v[i]))
       d[k++] = v[i];
   d[k] = 0;
   np_free(c->port);

@@ -25,12 +25,9 @@ bool np__ck_startswith(const char *s, const char *prefix) {
 
 bool np__ck_pyint(const char *s, size_t len, long long *out) {
   size_t i = 0, e = len;
-  while (i < e && (np__is((unsigned char)s[i], NP_CC_SPACE) ||
-                   ((unsigned char)s[i] >= 0x1c && (unsigned char)s[i] <= 0x1f)))
+  while (i < e && np__is_pyspace((unsigned char)s[i]))
     i++;
-  while (e > i && (np__is((unsigned char)s[e - 1], NP_CC_SPACE) ||
-                   ((unsigned char)s[e - 1] >= 0x1c &&
-                    (unsigned char)s[e - 1] <= 0x1f)))
+  while (e > i && np__is_pyspace((unsigned char)s[e - 1]))
     e--;
   int sign = 1;
   if (i < e && (s[i] == '+' || s[i] == '-'))

@@ -33,7 +33,8 @@ enum {
   NP_CC_UNRESERVED = 1 << 4, /* ALPHA DIGIT - . _ ~ (always safe in quote) */
   NP_CC_TCHAR = 1 << 5,   /* RFC 9110 token characters */
   NP_CC_CTL = 1 << 6,     /* 0x00-0x1F and 0x7F */
-  NP_CC_SPACE = 1 << 7,   /* space, \t \n \v \f \r (Python's str.strip set) */
+  NP_CC_SPACE = 1 << 7,   /* space, \t \n \v \f \r (bytes.isspace; str's
+                             ASCII set adds 0x1C-0x1F: np__is_pyspace) */
 };
 extern const uint8_t np__cc[256];
 
@@ -45,6 +46,21 @@ static inline unsigned char np__lower(unsigned char c) {
 }
 static inline unsigned char np__upper(unsigned char c) {
   return (c >= 'a' && c <= 'z') ? (unsigned char)(c & ~0x20) : c;
+}
+/* Python's str.isspace() over ASCII: NP_CC_SPACE and the separators
+ * 0x1C..0x1F. */
+static inline bool np__is_pyspace(unsigned char c) {
+  return np__is(c, NP_CC_SPACE) || (c >= 0x1c && c <= 0x1f);
+}
+/* str.strip() over ASCII bytes: narrow (*s, *n) past np__is_pyspace bytes
+ * at both ends. */
+static inline void np__pystrip(const char **s, size_t *n) {
+  while (*n && np__is_pyspace((unsigned char)**s)) {
+    (*s)++;
+    (*n)--;
+  }
+  while (*n && np__is_pyspace((unsigned char)(*s)[*n - 1]))
+    (*n)--;
 }
 /* Value of a hex digit, or -1. */
 extern const int8_t np__hexval[256];

@@ -161,6 +161,22 @@ TEST(protocol_numbers_parse_strictly) {
   ASSERT_EQ_INT(np__parse_hex("1g", 2, 255, &v), NP_EINVAL);
 }
 
+TEST(pyspace_is_python_str_isspace_over_ascii) {
+  /* python3 -c "print([c for c in range(128) if chr(c).isspace()])" */
+  for (int c = 0; c < 128; c++) {
+    bool want = c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f);
+    ASSERT_EQ_INT(np__is_pyspace((unsigned char)c), want);
+  }
+  const char *s = "\x1f\t a b \r\n\x1c";
+  size_t n = strlen(s);
+  np__pystrip(&s, &n);
+  ASSERT_EQ_MEM(s, n, "a b");
+  s = " \x1d ";
+  n = 3;
+  np__pystrip(&s, &n);
+  ASSERT_EQ_INT(n, 0);
+}
+
 TEST(character_classes) {
   ASSERT(np__is('a', NP_CC_SCHEME) && np__is('+', NP_CC_SCHEME));
   ASSERT(!np__is(':', NP_CC_SCHEME) && !np__is(0x80, NP_CC_ALPHA));
