@@ -50,6 +50,11 @@ int np__browser_expand(np_buf *out, const char *tmpl, const char *url,
  */
 int np__browser_check_url(const char *url, size_t len, np_error *err);
 
+/* What every open() checks first: `new_` in 0..2 (NP_EBROWSER_NEW, worded
+ * as Python's), then the URL (np__browser_check_url). */
+int np__browser_check_open(const char *url, size_t len, int new_,
+                           np_error *err);
+
 /* The value of name in envp (NULL: absent); envp NULL means environ. */
 const char *np__browser_getenv(char *const *envp, const char *name);
 

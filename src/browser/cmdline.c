@@ -166,6 +166,15 @@ int np__browser_check_url(const char *url, size_t len, np_error *err) {
   return NP_OK;
 }
 
+int np__browser_check_open(const char *url, size_t len, int new_,
+                           np_error *err) {
+  if (new_ < NP_BROWSER_SAME || new_ > NP_BROWSER_TAB)
+    return np_error_set(err, NP_EBROWSER_NEW,
+                        "bad 'new' parameter to open(); expected 0, 1, or 2, "
+                        "got %d", new_);
+  return np__browser_check_url(url, len, err);
+}
+
 const char *np__browser_getenv(char *const *envp, const char *name) {
   char *const *e = envp ? envp : environ;
   size_t n = strlen(name);

@@ -259,11 +259,7 @@ int np_browser_ctl_open(np_browser_ctl *ctl, const char *url, size_t len,
                         int new_, int autoraise, np_error *err) {
   if (!ctl)
     return np_error_set(err, NP_EINVAL, "no controller");
-  if (new_ < NP_BROWSER_SAME || new_ > NP_BROWSER_TAB)
-    return np_error_set(err, NP_EBROWSER_NEW,
-                        "bad 'new' parameter to open(); expected 0, 1, or 2, "
-                        "got %d", new_);
-  int rc = np__browser_check_url(url, len, err);
+  int rc = np__browser_check_open(url, len, new_, err);
   if (rc != NP_OK)
     return rc;
   /* A NUL-terminated copy: custom controllers and argv need one. */

@@ -241,11 +241,7 @@ int np_browser_registry_open(np_browser_registry *reg, const char *url,
                              np_error *err) {
   if (!reg)
     return np_error_set(err, NP_EINVAL, NULL);
-  if (new_ < NP_BROWSER_SAME || new_ > NP_BROWSER_TAB)
-    return np_error_set(err, NP_EBROWSER_NEW,
-                        "bad 'new' parameter to open(); expected 0, 1, or 2, "
-                        "got %d", new_);
-  int rc = np__browser_check_url(url, len, err);
+  int rc = np__browser_check_open(url, len, new_, err);
   if (rc != NP_OK)
     return rc;
   if (reg->n == 0)
