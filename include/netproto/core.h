@@ -121,6 +121,14 @@ typedef enum np_status {
   NP_EFTP_LINE_TOO_LONG = -404, /* a reply or listing line over max_line */
   NP_EFTP_NEWLINE = -405, /* CR or LF inside a command argument */
 
+  /* request (urllib.request, .response, .error): -500 .. -599 */
+  NP_EREQUEST_URL = -500,        /* URLError with a reason of its own (no
+                                    host, file not local, bad data: URL) */
+  NP_EREQUEST_UNKNOWN_TYPE = -501, /* unknown url type (URLError/ValueError) */
+  NP_EREQUEST_HTTP = -502,       /* HTTPError: np_error.value is the status,
+                                    payload the readable np_response */
+  NP_EREQUEST_CONTENT_TOO_SHORT = -503, /* ContentTooShortError */
+
   /* later modules take the next hundreds: cookies -300, ftp -400,
    * request -500, server -600, gateway -700, browser -800 */
   /* gateway (wsgiref): -700 .. -799 */

@@ -8,6 +8,7 @@
 #include "netproto/core.h"
 #include "netproto/http.h"
 #include "netproto/http_client.h"
+#include "netproto/request.h"
 #include "netproto/robots.h"
 #include "netproto/url.h"
 #include "netproto/cookiejar.h"

@@ -74,6 +74,11 @@ static const struct {
     {NP_EFTP_PROTO, "NP_EFTP_PROTO", "FTP reply does not follow the protocol (error_proto)"},
     {NP_EFTP_LINE_TOO_LONG, "NP_EFTP_LINE_TOO_LONG", "FTP line longer than the limit"},
     {NP_EFTP_NEWLINE, "NP_EFTP_NEWLINE", "an illegal newline character should not be contained"},
+    /* request */
+    {NP_EREQUEST_URL, "NP_EREQUEST_URL", "URL error (URLError)"},
+    {NP_EREQUEST_UNKNOWN_TYPE, "NP_EREQUEST_UNKNOWN_TYPE", "unknown url type"},
+    {NP_EREQUEST_HTTP, "NP_EREQUEST_HTTP", "HTTP error response (HTTPError)"},
+    {NP_EREQUEST_CONTENT_TOO_SHORT, "NP_EREQUEST_CONTENT_TOO_SHORT", "retrieval incomplete: got less data than expected (ContentTooShortError)"},
     /* gateway */
     {NP_EGW_INVALID, "NP_EGW_INVALID", "the gateway interface was violated (wsgiref.validate)"},
     /* webbrowser */

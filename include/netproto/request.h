@@ -1,0 +1,302 @@
+/*
+ * netproto/request.h - open URLs: requests, an opener of pluggable
+ * handlers, responses and the errors they raise.
+ *
+ * Python counterpart: urllib.request, urllib.response and urllib.error.
+ *
+ *   Request(url, data, headers, origin_req_host, unverifiable, method)
+ *                                        np_request_new + np_request_set_*
+ *   OpenerDirector / add_handler / open  np_opener_new / _add_handler / _open
+ *   build_opener(*handlers)              np_build_opener
+ *   install_opener / urlopen             np_install_opener / np_urlopen
+ *   BaseHandler subclasses               np_handler (a table of callbacks)
+ *   addinfourl / HTTPResponse            np_response
+ *   URLError                             any status urlopen returns other
+ *                                        than NP_EREQUEST_HTTP; the reason
+ *                                        is err->code and err->message
+ *   HTTPError                            NP_EREQUEST_HTTP: err->value is the
+ *                                        status, np_error_response(err) the
+ *                                        readable response
+ *
+ * Handlers follow OpenerDirector's protocol: an opener asks its handlers,
+ * in handler_order (then in the order added), first to pre-process the
+ * request (<scheme>_request), then to open it (default_open, then
+ * <scheme>_open, then unknown_open: the first that does not decline
+ * wins), then to post-process the response (<scheme>_response).  A
+ * post-processor that sees an HTTP status outside 2xx (HTTPErrorProcessor)
+ * calls np_opener_error(), which asks the handlers that listed the status
+ * (http_error_<code>) and then the default ones (http_error_default).
+ *
+ * Safer than CPython: a redirect to another scheme, host or port drops the
+ * Authorization, Proxy-Authorization and Cookie headers the caller set,
+ * unless the redirect handler was made with NP_REDIRECT_KEEP_CREDENTIALS.
+ *
+ * Ownership: np_request_new/np_request_free; header names and values and
+ * the data are copied.  An opener owns the handlers added to it and frees
+ * them with itself.  A response belongs to the caller (np_response_free)
+ * and owns its connection or file.  The global opener set by
+ * np_install_opener() is the library's one piece of global state: it is
+ * read by np_urlopen(), not synchronised, and owned by the caller.
+ * Nothing here is shared between threads.
+ *
+ * Limits: a request holds at most NP_REQUEST_MAX_HEADERS headers; the
+ * redirect handler follows at most 10 redirects and the same URL at most
+ * 4 times (Python's max_redirections and max_repeats, configurable).
+ */
+#ifndef NETPROTO_REQUEST_H
+#define NETPROTO_REQUEST_H
+
+#include "netproto/core.h"
+#include "netproto/http.h"
+#include "netproto/http_client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NP_REQUEST_MAX_HEADERS 256
+
+/* ---- Request ---- */
+
+typedef struct np_request np_request;
+
+/*
+ * Request(url): the URL is unwrapped ("<URL:...>" and spaces stripped),
+ * its fragment kept aside, its scheme (type), host and selector split as
+ * Python does.  NP_EREQUEST_UNKNOWN_TYPE when the URL has no scheme;
+ * NP_ENOMEM.
+ */
+NP_API int np_request_new(np_request **out, const char *url, size_t len,
+                          np_error *err);
+NP_API void np_request_free(np_request *r);
+
+/* The URL as given (with its fragment), and its parts.  Borrowed. */
+NP_API const char *np_request_full_url(const np_request *r);
+NP_API const char *np_request_type(const np_request *r);     /* "http" */
+NP_API const char *np_request_host(const np_request *r);     /* "" if none */
+NP_API const char *np_request_selector(const np_request *r);
+NP_API const char *np_request_fragment(const np_request *r); /* NULL if none */
+
+/* The data sent as the body (copied); data NULL removes it, as
+ * req.data = None.  NP_ENOMEM. */
+NP_API int np_request_set_data(np_request *r, const void *data, size_t len);
+/* The data, or an absent slice. */
+NP_API np_slice np_request_data(const np_request *r);
+
+/* An explicit method (copied); NULL goes back to the derived one. */
+NP_API int np_request_set_method(np_request *r, const char *method);
+/* get_method(): the explicit method, else "POST" with data, else "GET". */
+NP_API const char *np_request_get_method(const np_request *r);
+
+/*
+ * add_header / add_unredirected_header: the name is stored as Python's
+ * str.capitalize() makes it ("Content-type"); an existing header of that
+ * name is replaced.  NP_EINVAL for CR, LF or NUL in name or value,
+ * NP_ETOOLARGE past NP_REQUEST_MAX_HEADERS, NP_ENOMEM.
+ */
+NP_API int np_request_add_header(np_request *r, const char *name,
+                                 const char *value);
+NP_API int np_request_add_unredirected_header(np_request *r, const char *name,
+                                              const char *value);
+/* has_header / get_header (either kind); absent slice when missing. */
+NP_API np_slice np_request_get_header(const np_request *r, const char *name);
+/* remove_header (both kinds). */
+NP_API void np_request_remove_header(np_request *r, const char *name);
+/* header_items(): the headers, unredirected ones included, in turn. */
+NP_API size_t np_request_header_count(const np_request *r);
+NP_API np_http_header np_request_header_at(const np_request *r, size_t i);
+
+/* origin_req_host (default: the request's host) and unverifiable. */
+NP_API int np_request_set_origin_req_host(np_request *r, const char *host);
+NP_API const char *np_request_origin_req_host(const np_request *r);
+NP_API void np_request_set_unverifiable(np_request *r, int unverifiable);
+NP_API int np_request_unverifiable(const np_request *r);
+
+/* The time-out for connecting and each read/write, in ms (< 0: none, the
+ * default). */
+NP_API void np_request_set_timeout(np_request *r, int timeout_ms);
+NP_API int np_request_timeout(const np_request *r);
+
+/* ---- Response (urllib.response) ---- */
+
+typedef struct np_response np_response;
+
+/*
+ * Where a response's body comes from: read fills buf[0..cap) and sets
+ * *got (0 at the end); close releases ctx.  Handlers of new schemes make
+ * responses with np_response_new and this.
+ */
+typedef struct np_response_body {
+  int (*read)(void *ctx, void *buf, size_t cap, size_t *got, np_error *err);
+  void (*close)(void *ctx);
+  void *ctx;
+} np_response_body;
+
+/*
+ * A response for url (copied) with status (0 where Python gives None, as
+ * for file: and data:) and reason; body may be NULL (empty).  The
+ * response owns body.ctx from here on, also on failure.  NP_ENOMEM.
+ */
+NP_API int np_response_new(np_response **out, const char *url, int status,
+                           const char *reason, const np_response_body *body);
+/* Add a header (copied).  NP_ENOMEM, NP_ETOOLARGE past 256 headers. */
+NP_API int np_response_add_header(np_response *r, const char *name,
+                                  size_t name_len, const char *value,
+                                  size_t value_len);
+/* Close (running the body's close hook) and release.  NULL is fine. */
+NP_API void np_response_free(np_response *r);
+
+/* geturl() / status (getcode()) / reason. */
+NP_API const char *np_response_url(const np_response *r);
+NP_API int np_response_status(const np_response *r);
+NP_API const char *np_response_reason(const np_response *r);
+/* headers / info(): count, i-th, first value of a name (absent slice). */
+NP_API size_t np_response_header_count(const np_response *r);
+NP_API np_http_header np_response_header_at(const np_response *r, size_t i);
+NP_API np_slice np_response_getheader(const np_response *r, const char *name);
+
+/* read(n): up to n bytes, fewer only at the end; *got 0 at the end. */
+NP_API int np_response_read(np_response *r, void *buf, size_t n,
+                            size_t *got, np_error *err);
+/* read(): the rest appended to out (bounded by out->max). */
+NP_API int np_response_read_all(np_response *r, np_buf *out, np_error *err);
+/* readline(): the next line with its "\n" appended to out (nothing at the
+ * end); NP_ETOOLARGE when a line passes max bytes (0: out->max). */
+NP_API int np_response_readline(np_response *r, np_buf *out, size_t max,
+                                np_error *err);
+/* close(): runs the body's close hook once; later reads give end. */
+NP_API void np_response_close(np_response *r);
+
+/*
+ * HTTPError's response: the readable response an NP_EREQUEST_HTTP error
+ * carries (borrowed: it lives until np_error_clear), or NULL.
+ */
+NP_API np_response *np_error_response(const np_error *err);
+/* Take that response out of the error: the caller frees it. */
+NP_API np_response *np_error_take_response(np_error *err);
+
+/* ---- handlers and the opener ---- */
+
+typedef struct np_opener np_opener;
+typedef struct np_handler np_handler;
+
+/* What a handler callback returns to pass its turn (Python's None). */
+#define NP_DECLINED 1
+
+enum {
+  NP_HANDLER_DEFAULT_OPEN = 1 << 0, /* open() is default_open */
+  NP_HANDLER_UNKNOWN_OPEN = 1 << 1, /* open() is unknown_open */
+  NP_HANDLER_ERROR_DEFAULT = 1 << 2 /* error() is http_error_default */
+};
+
+/*
+ * A handler: a table of callbacks, any of which may be NULL.  Make one
+ * with np_malloc (or a struct that begins with it) and hand it to an
+ * opener, which calls destroy (if set) when it is freed.
+ *
+ * open: return NP_OK with *out set, NP_DECLINED, or a negative status.
+ * request: change req before it is opened; NP_OK or a negative status.
+ * response: may replace *resp (freeing the old one); NP_OK or negative.
+ *   On a negative return *resp must be freed or moved and set to NULL.
+ * error: for an HTTP status it listed: NP_OK with *resp replaced (the old
+ *   one freed), NP_DECLINED with *resp untouched, or negative with *resp
+ *   freed or moved into err and set to NULL.
+ */
+struct np_handler {
+  const char *kind;     /* build_opener replaces a default of this kind */
+  int order;            /* handler_order: lower runs first (500) */
+  unsigned flags;       /* NP_HANDLER_* */
+  const char *schemes;  /* space-separated: the schemes open() opens and
+                           request()/response() process ("http https") */
+  const int *error_codes; /* the statuses error() handles */
+  size_t n_error_codes;
+  int (*open)(np_handler *h, np_opener *o, np_request *req,
+              np_response **out, np_error *err);
+  int (*request)(np_handler *h, np_opener *o, np_request *req,
+                 np_error *err);
+  int (*response)(np_handler *h, np_opener *o, np_request *req,
+                  np_response **resp, np_error *err);
+  int (*error)(np_handler *h, np_opener *o, np_request *req,
+               np_response **resp, np_error *err);
+  void (*destroy)(np_handler *h);
+  void *ctx;            /* the handler's own */
+};
+
+/* OpenerDirector(): an opener with no handlers.  NP_ENOMEM. */
+NP_API int np_opener_new(np_opener **out);
+/* Free the opener and every handler it owns.  NULL is fine. */
+NP_API void np_opener_free(np_opener *o);
+/* add_handler: the opener owns h from here on (also on failure, when it
+ * is destroyed).  NP_ENOMEM. */
+NP_API int np_opener_add_handler(np_opener *o, np_handler *h);
+/* The first handler of that kind, or NULL (borrowed). */
+NP_API np_handler *np_opener_find(const np_opener *o, const char *kind);
+/* addheaders: sent with every request that does not set them (copied;
+ * replaces a header of the same name).  Default: User-agent. */
+NP_API int np_opener_add_header(np_opener *o, const char *name,
+                                const char *value);
+NP_API size_t np_opener_header_count(const np_opener *o);
+NP_API np_http_header np_opener_header_at(const np_opener *o, size_t i);
+
+/*
+ * open(req): pre-process, open, post-process; *out is the caller's.
+ * NP_EREQUEST_HTTP (HTTPError, response in err) or another status
+ * (URLError).  req stays the caller's and may be opened again.
+ */
+NP_API int np_opener_open(np_opener *o, np_request *req, np_response **out,
+                          np_error *err);
+/* open(url, data): a request made for the call (data may be NULL). */
+NP_API int np_opener_open_url(np_opener *o, const char *url,
+                              const void *data, size_t data_len,
+                              int timeout_ms, np_response **out,
+                              np_error *err);
+/* error('http', ...): for handlers; see np_handler.error. */
+NP_API int np_opener_error(np_opener *o, np_request *req, np_response **resp,
+                           np_error *err);
+
+/* The built-in handlers (each NULL on NP_ENOMEM). */
+NP_API np_handler *np_handler_unknown_new(void);
+NP_API np_handler *np_handler_http_new(void);
+/* tls may be NULL (the default context); it is copied, its strings are
+ * read when a connection is made and must outlive the handler. */
+NP_API np_handler *np_handler_https_new(const np_tls_options *tls);
+NP_API np_handler *np_handler_default_error_new(void);
+NP_API np_handler *np_handler_error_processor_new(void);
+NP_API np_handler *np_handler_data_new(void);
+NP_API np_handler *np_handler_file_new(void);
+
+enum {
+  /* Forward Authorization, Proxy-Authorization and Cookie on a redirect
+   * to another scheme, host or port, as CPython does (unsafe). */
+  NP_REDIRECT_KEEP_CREDENTIALS = 1 << 0
+};
+/* HTTPRedirectHandler: max_redirections and max_repeats <= 0 take
+ * Python's 10 and 4. */
+NP_API np_handler *np_handler_redirect_new(int max_redirections,
+                                           int max_repeats, unsigned flags);
+
+/*
+ * build_opener(*handlers): an opener with the default handlers (unknown,
+ * http, https, default_error, redirect, file, error_processor, data) and
+ * then the n given ones; a given handler whose kind is a default's
+ * replaces it.  The opener owns the given handlers from here on, also on
+ * failure.  NP_ENOMEM.
+ */
+NP_API int np_build_opener(np_opener **out, np_handler **handlers, size_t n,
+                           np_error *err);
+
+/* install_opener(o): the opener np_urlopen uses (NULL: a default one made
+ * on first use).  The caller keeps ownership and must keep o alive while
+ * installed.  Not thread-safe. */
+NP_API void np_install_opener(np_opener *o);
+
+/* urlopen(url, data, timeout): with the installed opener. */
+NP_API int np_urlopen(const char *url, const void *data, size_t data_len,
+                      int timeout_ms, np_response **out, np_error *err);
+/* Free the default opener np_urlopen made (part of urlcleanup()). */
+NP_API void np_urlcleanup(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NETPROTO_REQUEST_H */

@@ -1,0 +1,220 @@
+/* HTTPHandler, HTTPSHandler, HTTPErrorProcessor, HTTPDefaultErrorHandler. */
+#include "request/req_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct http_handler {
+  np_handler h;
+  np_tls_options tls;
+  int https;
+} http_handler;
+
+static void free_self(np_handler *h) { np_free(h); }
+
+/* do_request_: the headers urllib adds before a request goes out. */
+static int http_request(np_handler *h, np_opener *o, np_request *req,
+                        np_error *err) {
+  (void)h;
+  if (!req->host[0])
+    return np_error_set(err, NP_EREQUEST_URL, "no host given");
+  int rc = NP_OK;
+  if (req->data) {
+    char len[32];
+    snprintf(len, sizeof len, "%zu", req->data_len);
+    if (!np_request_get_header(req, "Content-type").ptr)
+      rc = np_request_add_unredirected_header(
+          req, "Content-type", "application/x-www-form-urlencoded");
+    if (rc == NP_OK && !np_request_get_header(req, "Content-length").ptr &&
+        !np_request_get_header(req, "Transfer-encoding").ptr)
+      rc = np_request_add_unredirected_header(req, "Content-length", len);
+  }
+  if (rc == NP_OK && !np_request_get_header(req, "Host").ptr)
+    rc = np_request_add_unredirected_header(req, "Host", req->host);
+  for (size_t i = 0; rc == NP_OK && i < np_opener_header_count(o); i++) {
+    np_http_header a = np_opener_header_at(o, i);
+    if (!np_request_get_header(req, a.name.ptr).ptr)
+      rc = np_request_add_unredirected_header(req, a.name.ptr, a.value.ptr);
+  }
+  return rc == NP_OK ? NP_OK
+                     : np_error_set(err, rc, "request headers: %s",
+                                    np_strerror(rc));
+}
+
+/* The body of an HTTP response: the connection and its current
+ * response, owned by the np_response. */
+typedef struct conn_body {
+  np_http_conn *conn;
+  np_http_resp *resp;
+} conn_body;
+
+static int conn_read(void *ctx, void *buf, size_t cap, size_t *got,
+                     np_error *err) {
+  conn_body *b = ctx;
+  return np_http_resp_read(b->resp, buf, cap, got, err);
+}
+
+static void conn_close(void *ctx) {
+  conn_body *b = ctx;
+  np_http_conn_free(b->conn);
+  np_free(b);
+}
+
+/* The headers sent: unredirected ones win, names title-cased, and
+ * "Connection: close" (one request per connection, as urllib). */
+static int gather_headers(const np_request *req, np_http_header *out,
+                          char (*names)[64], size_t *n) {
+  size_t k = 0;
+  for (int pass = 1; pass >= 0; pass--)
+    for (size_t i = 0; i < req->nhdrs; i++) {
+      const np__reqhdr *h = &req->hdrs[i];
+      if (h->unredirected != pass || k >= NP_REQUEST_MAX_HEADERS)
+        continue;
+      char t[64];
+      np__hdr_title(h->name, t, sizeof t);
+      bool dup = strcmp(t, "Connection") == 0;
+      for (size_t j = 0; j < k && !dup; j++)
+        dup = strcmp(names[j], t) == 0;
+      if (dup)
+        continue;
+      memcpy(names[k], t, sizeof t);
+      out[k].name = np_slice_cstr(names[k]);
+      out[k].value = np_slice_cstr(h->value);
+      k++;
+    }
+  out[k].name = np_slice_cstr("Connection");
+  out[k].value = np_slice_cstr("close");
+  *n = k + 1;
+  return NP_OK;
+}
+
+static int copy_headers(np_response *out, const np_http_resp *r) {
+  for (size_t i = 0; i < np_http_resp_header_count(r); i++) {
+    np_http_header h = np_http_resp_header_at(r, i);
+    int rc = np_response_add_header(out, h.name.ptr, h.name.len, h.value.ptr,
+                                    h.value.len);
+    if (rc != NP_OK)
+      return rc;
+  }
+  return NP_OK;
+}
+
+/* do_open: one connection per request, its response handed over. */
+static int http_open(np_handler *h, np_opener *o, np_request *req,
+                     np_response **out, np_error *err) {
+  http_handler *self = (http_handler *)h;
+  (void)o;
+  if (!req->host[0])
+    return np_error_set(err, NP_EREQUEST_URL, "no host given");
+  np_http_conn_options opts;
+  memset(&opts, 0, sizeof opts);
+  opts.timeout_ms = req->timeout_ms;
+  opts.https = self->https;
+  opts.tls = self->tls;
+  np_http_header *hv = np_malloc((NP_REQUEST_MAX_HEADERS + 1) * sizeof *hv);
+  char(*nv)[64] = np_malloc(NP_REQUEST_MAX_HEADERS * sizeof *nv);
+  conn_body *b = np_malloc(sizeof *b);
+  if (!hv || !nv || !b) {
+    np_free(hv), np_free(nv), np_free(b);
+    return np_error_set(err, NP_ENOMEM, "out of memory");
+  }
+  size_t n;
+  gather_headers(req, hv, nv, &n);
+  b->conn = NULL;
+  int rc = np_http_conn_new(&b->conn, req->host, 0, &opts, err);
+  if (rc == NP_OK)
+    rc = np_http_conn_request(b->conn, np_request_get_method(req),
+                              req->selector, req->data, req->data_len, hv, n,
+                              err);
+  np_free(hv);
+  np_free(nv);
+  if (rc == NP_OK)
+    rc = np_http_conn_getresponse(b->conn, &b->resp, err);
+  if (rc != NP_OK) {
+    conn_close(b);
+    return rc;
+  }
+  np_buf reason;
+  np_buf_init(&reason, 0);
+  np_slice rs = np_http_resp_reason(b->resp);
+  int status = np_http_resp_status(b->resp);
+  np_response_body body = {conn_read, conn_close, b};
+  if (np_buf_append_slice(&reason, rs) != NP_OK) {
+    conn_close(b);
+    return np_error_set(err, NP_ENOMEM, "out of memory");
+  }
+  rc = np_response_new(out, req->full_url, status,
+                       reason.data ? reason.data : "", &body);
+  np_buf_free(&reason);
+  if (rc == NP_OK && (rc = copy_headers(*out, b->resp)) != NP_OK) {
+    np_response_free(*out);
+    *out = NULL;
+  }
+  return rc == NP_OK ? NP_OK : np_error_set(err, rc, "out of memory");
+}
+
+static np_handler *make_http(int https, const np_tls_options *tls) {
+  http_handler *self = np_malloc(sizeof *self);
+  if (!self)
+    return NULL;
+  memset(self, 0, sizeof *self);
+  self->https = https;
+  if (tls)
+    self->tls = *tls;
+  self->h.kind = https ? "https" : "http";
+  self->h.order = 500;
+  self->h.schemes = https ? "https" : "http";
+  self->h.open = http_open;
+  self->h.request = http_request;
+  self->h.destroy = free_self;
+  return &self->h;
+}
+
+np_handler *np_handler_http_new(void) { return make_http(0, NULL); }
+np_handler *np_handler_https_new(const np_tls_options *tls) {
+  return make_http(1, tls);
+}
+
+/* HTTPErrorProcessor.http_response: a status outside 2xx goes to the
+ * error handlers. */
+static int error_process(np_handler *h, np_opener *o, np_request *req,
+                         np_response **resp, np_error *err) {
+  (void)h;
+  int code = np_response_status(*resp);
+  if (code >= 200 && code < 300)
+    return NP_OK;
+  return np_opener_error(o, req, resp, err);
+}
+
+np_handler *np_handler_error_processor_new(void) {
+  np_handler *h = np_malloc(sizeof *h);
+  if (!h)
+    return NULL;
+  memset(h, 0, sizeof *h);
+  h->kind = "error_processor";
+  h->order = 1000;
+  h->schemes = "http https";
+  h->response = error_process;
+  h->destroy = free_self;
+  return h;
+}
+
+/* HTTPDefaultErrorHandler.http_error_default: raise HTTPError. */
+static int default_error(np_handler *h, np_opener *o, np_request *req,
+                         np_response **resp, np_error *err) {
+  (void)h, (void)o;
+  return np__http_error(resp, err, NULL, NULL);
+}
+
+np_handler *np_handler_default_error_new(void) {
+  np_handler *h = np_malloc(sizeof *h);
+  if (!h)
+    return NULL;
+  memset(h, 0, sizeof *h);
+  h->kind = "default_error";
+  h->order = 500;
+  h->flags = NP_HANDLER_ERROR_DEFAULT;
+  h->error = default_error;
+  h->destroy = free_self;
+  return h;
+}

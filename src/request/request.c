@@ -1,0 +1,352 @@
+/* Request objects (urllib.request.Request). */
+#include "request/req_internal.h"
+
+#include "netproto/url.h"
+
+#include <string.h>
+
+char *np__strndup(const char *s, size_t len) {
+  char *p = np_malloc(len + 1);
+  if (!p)
+    return NULL;
+  if (len)
+    memcpy(p, s, len);
+  p[len] = '\0';
+  return p;
+}
+
+void np__hdr_capitalize(const char *in, char *out, size_t cap) {
+  size_t i = 0;
+  for (; in[i] && i + 1 < cap; i++)
+    out[i] = (char)(i == 0 ? np__upper((unsigned char)in[i])
+                           : np__lower((unsigned char)in[i]));
+  out[i] = '\0';
+}
+
+void np__hdr_title(const char *in, char *out, size_t cap) {
+  size_t i = 0;
+  bool prev_alpha = false;
+  for (; in[i] && i + 1 < cap; i++) {
+    unsigned char c = (unsigned char)in[i];
+    out[i] = (char)(prev_alpha ? np__lower(c) : np__upper(c));
+    prev_alpha = np__is(c, NP_CC_ALPHA);
+  }
+  out[i] = '\0';
+}
+
+bool np__word_in(const char *list, const char *s) {
+  size_t n = strlen(s);
+  const char *p = list;
+  while (p && *p) {
+    while (*p == ' ')
+      p++;
+    size_t w = strcspn(p, " ");
+    if (w == n && w && memcmp(p, s, n) == 0)
+      return true;
+    p += w;
+  }
+  return false;
+}
+
+/* unwrap(): strip spaces and "<URL:...>" as urllib.parse.unwrap does. */
+static void unwrap(const char **s, size_t *len) {
+  const char *p = *s;
+  size_t n = *len;
+  while (n && np__is((unsigned char)*p, NP_CC_SPACE))
+    p++, n--;
+  while (n && np__is((unsigned char)p[n - 1], NP_CC_SPACE))
+    n--;
+  if (n >= 2 && p[0] == '<' && p[n - 1] == '>')
+    p++, n -= 2;
+  while (n && np__is((unsigned char)*p, NP_CC_SPACE))
+    p++, n--;
+  while (n && np__is((unsigned char)p[n - 1], NP_CC_SPACE))
+    n--;
+  if (n >= 4 && np__ieq(p, "URL:", 4)) {
+    p += 4, n -= 4;
+    while (n && np__is((unsigned char)*p, NP_CC_SPACE))
+      p++, n--;
+  }
+  *s = p;
+  *len = n;
+}
+
+/* _splittype and _splithost over r->url; host is unquoted as Python does. */
+static int split_url(np_request *r, np_error *err) {
+  const char *u = r->url, *colon = strchr(u, ':');
+  size_t tl = colon ? (size_t)(colon - u) : 0;
+  if (!colon || tl == 0 || memchr(u, '/', tl))
+    return np_error_set(err, NP_EREQUEST_UNKNOWN_TYPE, "unknown url type: '%s'",
+                        r->full_url);
+  if (!(r->type = np__strndup(u, tl)))
+    return NP_ENOMEM;
+  for (size_t i = 0; i < tl; i++)
+    r->type[i] = (char)np__lower((unsigned char)r->type[i]);
+  const char *rest = colon + 1;
+  np_buf host;
+  np_buf_init(&host, 0);
+  const char *sel = rest;
+  if (rest[0] == '/' && rest[1] == '/') {
+    size_t hl = strcspn(rest + 2, "/#?");
+    if (np_unquote(&host, rest + 2, hl) != NP_OK)
+      return NP_ENOMEM;
+    sel = rest + 2 + hl;
+  }
+  r->host = host.data ? np_buf_detach(&host, NULL) : np__strndup("", 0);
+  if (!r->host)
+    return NP_ENOMEM;
+  int slash = sel != rest && *sel && *sel != '/';
+  size_t sl = strlen(sel);
+  if (!(r->selector = np_malloc(sl + (size_t)slash + 1)))
+    return NP_ENOMEM;
+  r->selector[0] = '/';
+  memcpy(r->selector + slash, sel, sl + 1);
+  return NP_OK;
+}
+
+/* request_host(): the URL's netloc without a trailing ":digits",
+ * lower-cased (http.cookiejar's rule, which origin_req_host uses). */
+static int request_host(np_request *r) {
+  np_url u;
+  np_url_init(&u);
+  size_t n = 0;
+  const char *p = "";
+  if (np_urlsplit(&u, r->full_url, strlen(r->full_url), NULL, 0, NULL) ==
+      NP_OK) {
+    p = u.netloc.ptr ? u.netloc.ptr : "";
+    n = u.netloc.len;
+  }
+  size_t d = n;
+  while (d > 0 && np__is((unsigned char)p[d - 1], NP_CC_DIGIT))
+    d--;
+  if (d < n && d > 0 && p[d - 1] == ':')
+    n = d - 1;
+  r->origin_req_host = np__strndup(p, n);
+  np_url_free(&u);
+  if (!r->origin_req_host)
+    return NP_ENOMEM;
+  for (size_t i = 0; i < n; i++)
+    r->origin_req_host[i] = (char)np__lower((unsigned char)r->origin_req_host[i]);
+  return NP_OK;
+}
+
+int np_request_new(np_request **out, const char *url, size_t len,
+                   np_error *err) {
+  *out = NULL;
+  np_request *r = np_malloc(sizeof *r);
+  if (!r)
+    return np_error_set(err, NP_ENOMEM, "out of memory");
+  memset(r, 0, sizeof *r);
+  r->timeout_ms = -1;
+  unwrap(&url, &len);
+  r->full_url = np__strndup(url, len);
+  const char *hash = memchr(url, '#', len);
+  /* _splittag uses rpartition: the last '#' starts the fragment */
+  for (const char *p = url + len; hash && p > url; p--)
+    if (p[-1] == '#') {
+      hash = p - 1;
+      break;
+    }
+  size_t ul = hash ? (size_t)(hash - url) : len;
+  r->url = np__strndup(url, ul);
+  if (hash)
+    r->fragment = np__strndup(hash + 1, len - ul - 1);
+  int rc = (!r->full_url || !r->url || (hash && !r->fragment)) ? NP_ENOMEM
+                                                               : split_url(r, err);
+  if (rc == NP_OK)
+    rc = request_host(r);
+  if (rc != NP_OK) {
+    np_request_free(r);
+    return rc == NP_ENOMEM ? np_error_set(err, rc, "out of memory") : rc;
+  }
+  *out = r;
+  return NP_OK;
+}
+
+void np_request_free(np_request *r) {
+  if (!r)
+    return;
+  np_free(r->url);
+  np_free(r->full_url);
+  np_free(r->fragment);
+  np_free(r->type);
+  np_free(r->host);
+  np_free(r->selector);
+  np_free(r->data);
+  np_free(r->method);
+  for (size_t i = 0; i < r->nhdrs; i++) {
+    np_free(r->hdrs[i].name);
+    np_free(r->hdrs[i].value);
+  }
+  np_free(r->hdrs);
+  np_free(r->origin_req_host);
+  for (size_t i = 0; i < r->nvisited; i++)
+    np_free(r->visited[i].url);
+  np_free(r->visited);
+  np_free(r);
+}
+
+const char *np_request_full_url(const np_request *r) { return r->full_url; }
+const char *np_request_type(const np_request *r) { return r->type; }
+const char *np_request_host(const np_request *r) { return r->host; }
+const char *np_request_selector(const np_request *r) { return r->selector; }
+const char *np_request_fragment(const np_request *r) { return r->fragment; }
+
+int np_request_set_data(np_request *r, const void *data, size_t len) {
+  char *copy = NULL;
+  if (data && !(copy = np__strndup(data, len)))
+    return NP_ENOMEM;
+  np_free(r->data);
+  r->data = copy;
+  r->data_len = data ? len : 0;
+  return NP_OK;
+}
+
+np_slice np_request_data(const np_request *r) {
+  return r->data ? np_slice_from(r->data, r->data_len) : NP_SLICE_NULL;
+}
+
+int np_request_set_method(np_request *r, const char *method) {
+  char *copy = NULL;
+  if (method && !(copy = np__strndup(method, strlen(method))))
+    return NP_ENOMEM;
+  np_free(r->method);
+  r->method = copy;
+  return NP_OK;
+}
+
+const char *np_request_get_method(const np_request *r) {
+  if (r->method)
+    return r->method;
+  return r->data ? "POST" : "GET";
+}
+
+static long find_hdr(const np_request *r, const char *cap, int unredirected) {
+  for (size_t i = 0; i < r->nhdrs; i++)
+    if (r->hdrs[i].unredirected == unredirected &&
+        strcmp(r->hdrs[i].name, cap) == 0)
+      return (long)i;
+  return -1;
+}
+
+static int add_hdr(np_request *r, const char *name, const char *value,
+                   int unredirected) {
+  char cap[256];
+  if (strlen(name) >= sizeof cap || strpbrk(name, "\r\n") ||
+      strpbrk(value, "\r\n"))
+    return NP_EINVAL;
+  np__hdr_capitalize(name, cap, sizeof cap);
+  char *v = np__strndup(value, strlen(value));
+  if (!v)
+    return NP_ENOMEM;
+  long at = find_hdr(r, cap, unredirected);
+  if (at >= 0) {
+    np_free(r->hdrs[at].value);
+    r->hdrs[at].value = v;
+    return NP_OK;
+  }
+  char *n = np__strndup(cap, strlen(cap));
+  int rc = !n ? NP_ENOMEM
+       : r->nhdrs >= NP_REQUEST_MAX_HEADERS
+           ? NP_ETOOLARGE
+           : np__array_reserve(&r->hdrs, &r->caphdrs, r->nhdrs + 1,
+                               sizeof *r->hdrs, 8);
+  if (rc != NP_OK) {
+    np_free(n);
+    np_free(v);
+    return rc;
+  }
+  r->hdrs[r->nhdrs++] = (np__reqhdr){n, v, unredirected};
+  return NP_OK;
+}
+
+int np_request_add_header(np_request *r, const char *name,
+                          const char *value) {
+  return add_hdr(r, name, value, 0);
+}
+
+int np_request_add_unredirected_header(np_request *r, const char *name,
+                                       const char *value) {
+  return add_hdr(r, name, value, 1);
+}
+
+np_slice np_request_get_header(const np_request *r, const char *name) {
+  char cap[256];
+  if (strlen(name) >= sizeof cap)
+    return NP_SLICE_NULL;
+  np__hdr_capitalize(name, cap, sizeof cap);
+  long at = find_hdr(r, cap, 0);
+  if (at < 0)
+    at = find_hdr(r, cap, 1);
+  return at < 0 ? NP_SLICE_NULL : np_slice_cstr(r->hdrs[at].value);
+}
+
+void np_request_remove_header(np_request *r, const char *name) {
+  char cap[256];
+  if (strlen(name) >= sizeof cap)
+    return;
+  np__hdr_capitalize(name, cap, sizeof cap);
+  size_t j = 0;
+  for (size_t i = 0; i < r->nhdrs; i++) {
+    if (strcmp(r->hdrs[i].name, cap) == 0) {
+      np_free(r->hdrs[i].name);
+      np_free(r->hdrs[i].value);
+    } else {
+      r->hdrs[j++] = r->hdrs[i];
+    }
+  }
+  r->nhdrs = j;
+}
+
+size_t np_request_header_count(const np_request *r) { return r->nhdrs; }
+
+np_http_header np_request_header_at(const np_request *r, size_t i) {
+  np_http_header h = {NP_SLICE_NULL, NP_SLICE_NULL};
+  if (i < r->nhdrs) {
+    h.name = np_slice_cstr(r->hdrs[i].name);
+    h.value = np_slice_cstr(r->hdrs[i].value);
+  }
+  return h;
+}
+
+int np_request_set_origin_req_host(np_request *r, const char *host) {
+  char *copy = np__strndup(host, strlen(host));
+  if (!copy)
+    return NP_ENOMEM;
+  np_free(r->origin_req_host);
+  r->origin_req_host = copy;
+  return NP_OK;
+}
+
+const char *np_request_origin_req_host(const np_request *r) {
+  return r->origin_req_host;
+}
+void np_request_set_unverifiable(np_request *r, int unverifiable) {
+  r->unverifiable = unverifiable != 0;
+}
+int np_request_unverifiable(const np_request *r) { return r->unverifiable; }
+void np_request_set_timeout(np_request *r, int timeout_ms) {
+  r->timeout_ms = timeout_ms;
+}
+int np_request_timeout(const np_request *r) { return r->timeout_ms; }
+
+int np__request_set_visited(np_request *req, const np__visit *v, size_t n) {
+  np__visit *copy = n ? np_malloc(n * sizeof *copy) : NULL;
+  if (n && !copy)
+    return NP_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    copy[i].count = v[i].count;
+    if (!(copy[i].url = np__strndup(v[i].url, strlen(v[i].url)))) {
+      while (i--)
+        np_free(copy[i].url);
+      np_free(copy);
+      return NP_ENOMEM;
+    }
+  }
+  for (size_t i = 0; i < req->nvisited; i++)
+    np_free(req->visited[i].url);
+  np_free(req->visited);
+  req->visited = copy;
+  req->nvisited = n;
+  return NP_OK;
+}

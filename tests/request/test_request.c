@@ -1,0 +1,334 @@
+/* urllib.request without a network: Request objects, the opener's
+ * handler protocol, data: and file: URLs, responses.  Expected values are
+ * what CPython 3.11 gives for the same calls. */
+#include "netproto/request.h"
+#include "test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static np_request *req_of(const char *url) {
+  np_request *r = NULL;
+  ASSERT_OK(np_request_new(&r, url, strlen(url), NULL));
+  return r;
+}
+
+TEST(request_splits_type_host_selector_fragment) {
+  np_request *r = req_of("http://www.example.com:8080/a/b?c#frag");
+  ASSERT(strcmp(np_request_type(r), "http") == 0);
+  ASSERT(strcmp(np_request_host(r), "www.example.com:8080") == 0);
+  ASSERT(strcmp(np_request_selector(r), "/a/b?c") == 0);
+  ASSERT(strcmp(np_request_fragment(r), "frag") == 0);
+  ASSERT(strcmp(np_request_full_url(r), "http://www.example.com:8080/a/b?c#frag") == 0);
+  ASSERT(strcmp(np_request_origin_req_host(r), "www.example.com") == 0);
+  ASSERT(strcmp(np_request_get_method(r), "GET") == 0);
+  np_request_free(r);
+}
+
+TEST(request_unwraps_and_lowercases_type) {
+  np_request *r = req_of("  <URL:HTTP://h/x>  ");
+  ASSERT(strcmp(np_request_type(r), "http") == 0);
+  ASSERT(strcmp(np_request_full_url(r), "HTTP://h/x") == 0);
+  ASSERT(np_request_fragment(r) == NULL);
+  np_request_free(r);
+}
+
+TEST(request_selector_rules) {
+  np_request *r = req_of("http://h");
+  ASSERT(strcmp(np_request_selector(r), "") == 0);
+  np_request_free(r);
+  r = req_of("http://h?q");
+  ASSERT(strcmp(np_request_selector(r), "/?q") == 0);
+  np_request_free(r);
+  r = req_of("http://%41b/x");
+  ASSERT(strcmp(np_request_host(r), "Ab") == 0);
+  ASSERT(strcmp(np_request_origin_req_host(r), "%41b") == 0);
+  np_request_free(r);
+  r = req_of("data:,hi");
+  ASSERT(strcmp(np_request_host(r), "") == 0);
+  ASSERT(strcmp(np_request_selector(r), ",hi") == 0);
+  np_request_free(r);
+}
+
+TEST(request_without_scheme_is_unknown_type) {
+  np_request *r = NULL;
+  np_error err = NP_ERROR_INIT;
+  ASSERT_EQ_INT(np_request_new(&r, "nocolon", 7, &err), NP_EREQUEST_UNKNOWN_TYPE);
+  ASSERT(r == NULL);
+  ASSERT(strstr(err.message, "unknown url type: 'nocolon'") != NULL);
+  np_error_clear(&err);
+}
+
+TEST(request_headers_capitalized_and_method_derived) {
+  np_request *r = req_of("http://h/");
+  ASSERT_OK(np_request_set_data(r, "x", 1));
+  ASSERT(strcmp(np_request_get_method(r), "POST") == 0);
+  ASSERT_OK(np_request_add_header(r, "content-TYPE", "a"));
+  ASSERT_OK(np_request_add_header(r, "Content-Type", "b"));
+  ASSERT_EQ_INT(np_request_header_count(r), 1);
+  ASSERT_EQ_SLICE(np_request_header_at(r, 0).name, "Content-type");
+  ASSERT_EQ_SLICE(np_request_get_header(r, "CONTENT-type"), "b");
+  ASSERT_OK(np_request_add_unredirected_header(r, "X-a", "u"));
+  ASSERT_EQ_SLICE(np_request_get_header(r, "x-A"), "u");
+  np_request_remove_header(r, "x-a");
+  ASSERT_ABSENT(np_request_get_header(r, "X-a"));
+  ASSERT_EQ_INT(np_request_add_header(r, "X", "a\r\nb"), NP_EINVAL);
+  ASSERT_OK(np_request_set_method(r, "PUT"));
+  ASSERT(strcmp(np_request_get_method(r), "PUT") == 0);
+  ASSERT_OK(np_request_set_data(r, NULL, 0));
+  ASSERT_OK(np_request_set_method(r, NULL));
+  ASSERT(strcmp(np_request_get_method(r), "GET") == 0);
+  np_request_free(r);
+}
+
+static np_buf open_body(np_opener *o, const char *url, np_response **out) {
+  np_buf b;
+  np_buf_init(&b, 0);
+  ASSERT_OK(np_opener_open_url(o, url, NULL, 0, -1, out, NULL));
+  ASSERT_OK(np_response_read_all(*out, &b, NULL));
+  return b;
+}
+
+TEST(data_urls_as_python) {
+  static const struct {
+    const char *url, *type, *body;
+  } cases[] = {
+      {"data:,A%20brief%20note", "text/plain;charset=US-ASCII", "A brief note"},
+      {"data:text/html;base64,PGI+aGk8L2I+", "text/html", "<b>hi</b>"},
+      {"data:;base64,SGVsbG8=", "text/plain;charset=US-ASCII", "Hello"},
+      {"data:;base64,SGk=", "text/plain;charset=US-ASCII", "Hi"},
+      {"data:text/plain;charset=utf-8,%E2%82%AC", "text/plain;charset=utf-8",
+       "\xe2\x82\xac"}};
+  np_opener *o;
+  ASSERT_OK(np_build_opener(&o, NULL, 0, NULL));
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    np_response *r;
+    np_buf b = open_body(o, cases[i].url, &r);
+    ASSERT_EQ_MEM(b.data, b.len, cases[i].body);
+    ASSERT_EQ_SLICE(np_response_getheader(r, "content-type"), cases[i].type);
+    char len[32];
+    snprintf(len, sizeof len, "%zu", strlen(cases[i].body));
+    ASSERT_EQ_MEM(np_response_getheader(r, "Content-length").ptr,
+                  np_response_getheader(r, "Content-length").len, len);
+    ASSERT_EQ_INT(np_response_status(r), 0);
+    ASSERT(strcmp(np_response_url(r), cases[i].url) == 0);
+    np_buf_free(&b);
+    np_response_free(r);
+  }
+  np_response *r = NULL;
+  np_error err = NP_ERROR_INIT;
+  ASSERT_EQ_INT(np_opener_open_url(o, "data:nocomma", NULL, 0, -1, &r, &err),
+                NP_EREQUEST_URL);
+  ASSERT_EQ_INT(np_opener_open_url(o, "data:;base64,SGVsbG8", NULL, 0, -1, &r,
+                                   &err), NP_EREQUEST_URL);
+  ASSERT(r == NULL);
+  np_error_clear(&err);
+  np_opener_free(o);
+}
+
+TEST(file_urls_local_only_with_headers) {
+  char path[] = "/tmp/np_request_XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT(fd >= 0);
+  ASSERT(write(fd, "line one\nline two\nend", 21) == 21);
+  close(fd);
+  char url[128];
+  snprintf(url, sizeof url, "file://%s", path);
+  np_opener *o;
+  ASSERT_OK(np_build_opener(&o, NULL, 0, NULL));
+  np_response *r;
+  ASSERT_OK(np_opener_open_url(o, url, NULL, 0, -1, &r, NULL));
+  ASSERT_EQ_SLICE(np_response_getheader(r, "Content-type"), "text/plain");
+  ASSERT_EQ_SLICE(np_response_getheader(r, "Content-length"), "21");
+  ASSERT(np_response_getheader(r, "Last-modified").len == 29);
+  np_buf line;
+  np_buf_init(&line, 0);
+  ASSERT_OK(np_response_readline(r, &line, 0, NULL));
+  ASSERT_EQ_MEM(line.data, line.len, "line one\n");
+  np_buf_reset(&line);
+  np_error err = NP_ERROR_INIT;
+  ASSERT_EQ_INT(np_response_readline(r, &line, 4, &err), NP_ETOOLARGE);
+  np_buf_reset(&line);
+  char rest[64];
+  size_t got;
+  ASSERT_OK(np_response_read(r, rest, sizeof rest, &got, NULL));
+  ASSERT(got > 0);
+  np_response_free(r);
+  snprintf(url, sizeof url, "file://localhost%s", path);
+  ASSERT_OK(np_opener_open_url(o, url, NULL, 0, -1, &r, NULL));
+  ASSERT(strcmp(np_response_url(r), url) == 0);
+  np_response_free(r);
+  snprintf(url, sizeof url, "file://example.invalid%s", path);
+  ASSERT_EQ_INT(np_opener_open_url(o, url, NULL, 0, -1, &r, &err),
+                NP_EREQUEST_URL);
+  ASSERT(strstr(err.message, "file not on local host") != NULL);
+  ASSERT_EQ_INT(np_opener_open_url(o, "file:///nonexistent/x", NULL, 0, -1,
+                                   &r, &err), NP_ESYS);
+  ASSERT(strstr(err.message, "No such file") != NULL);
+  ASSERT_EQ_INT(np_opener_open_url(o, "file:///tmp", NULL, 0, -1, &r, &err),
+                NP_ESYS);
+  unlink(path);
+  np_buf_free(&line);
+  np_error_clear(&err);
+  np_opener_free(o);
+}
+
+TEST(unknown_scheme_is_urlerror) {
+  np_opener *o;
+  ASSERT_OK(np_build_opener(&o, NULL, 0, NULL));
+  np_response *r;
+  np_error err = NP_ERROR_INIT;
+  ASSERT_EQ_INT(np_opener_open_url(o, "foo://x", NULL, 0, -1, &r, &err),
+                NP_EREQUEST_UNKNOWN_TYPE);
+  ASSERT(strcmp(err.message, "unknown url type: foo") == 0);
+  ASSERT_EQ_INT(np_opener_open_url(o, "http:///x", NULL, 0, -1, &r, &err),
+                NP_EREQUEST_URL);
+  ASSERT(strcmp(err.message, "no host given") == 0);
+  np_error_clear(&err);
+  np_opener_free(o);
+}
+
+/* A handler for a new scheme, recording the order things happen in. */
+static char trace[256];
+
+static int mem_open(np_handler *h, np_opener *o, np_request *req,
+                    np_response **out, np_error *err) {
+  (void)o, (void)err;
+  strcat(trace, h->ctx ? (const char *)h->ctx : "?");
+  if (h->ctx && strcmp(h->ctx, "early;") == 0)
+    return NP_DECLINED; /* Python's None: the next handler's turn */
+  return np_response_new(out, np_request_full_url(req), 299, "Mine", NULL);
+}
+
+static int mem_pre(np_handler *h, np_opener *o, np_request *req,
+                   np_error *err) {
+  (void)h, (void)o, (void)err;
+  strcat(trace, "pre;");
+  return np_request_add_header(req, "X-seen", "1");
+}
+
+static int mem_post(np_handler *h, np_opener *o, np_request *req,
+                    np_response **resp, np_error *err) {
+  (void)h, (void)o, (void)err;
+  strcat(trace, "post;");
+  return np_request_get_header(req, "X-seen").ptr ? NP_OK : NP_EINVAL;
+}
+
+static void free_handler(np_handler *h) { free(h); }
+
+static np_handler *mem_handler(const char *kind, int order, const char *tag) {
+  np_handler *h = calloc(1, sizeof *h);
+  h->kind = kind;
+  h->order = order;
+  h->schemes = "mem other";
+  h->open = mem_open;
+  h->request = mem_pre;
+  h->response = mem_post;
+  h->ctx = (void *)tag;
+  h->destroy = free_handler;
+  return h;
+}
+
+TEST(user_handler_for_new_scheme_in_handler_order) {
+  np_handler *hs[] = {mem_handler("a", 600, "late;"),
+                      mem_handler("b", 400, "early;")};
+  np_opener *o;
+  ASSERT_OK(np_build_opener(&o, hs, 2, NULL));
+  np_request *req = req_of("mem:decline");
+  np_response *r;
+  trace[0] = '\0';
+  ASSERT_OK(np_opener_open(o, req, &r, NULL));
+  /* both pre-processors, the early opener declines, the late one opens */
+  ASSERT(strcmp(trace, "pre;pre;early;late;post;post;") == 0);
+  ASSERT_EQ_INT(np_response_status(r), 299);
+  ASSERT(strcmp(np_response_reason(r), "Mine") == 0);
+  np_response_free(r);
+  np_request_free(req);
+  np_opener_free(o);
+}
+
+TEST(build_opener_replaces_default_of_same_kind) {
+  np_handler *hs[] = {mem_handler("data", 500, "mine;")};
+  hs[0]->schemes = "data";
+  np_opener *o;
+  ASSERT_OK(np_build_opener(&o, hs, 1, NULL));
+  ASSERT(np_opener_find(o, "data") == hs[0]);
+  ASSERT(np_opener_find(o, "http") != NULL);
+  np_response *r;
+  trace[0] = '\0';
+  ASSERT_OK(np_opener_open_url(o, "data:,x", NULL, 0, -1, &r, NULL));
+  ASSERT_EQ_INT(np_response_status(r), 299);
+  np_response_free(r);
+  np_opener_free(o);
+}
+
+TEST(empty_opener_has_user_agent_and_no_handlers) {
+  np_opener *o;
+  ASSERT_OK(np_opener_new(&o));
+  ASSERT_EQ_INT(np_opener_header_count(o), 1);
+  ASSERT_EQ_SLICE(np_opener_header_at(o, 0).name, "User-agent");
+  np_response *r;
+  ASSERT_EQ_INT(np_opener_open_url(o, "data:,x", NULL, 0, -1, &r, NULL),
+                NP_EREQUEST_UNKNOWN_TYPE);
+  np_opener_free(o);
+}
+
+TEST(urlopen_with_installed_opener) {
+  np_response *r;
+  np_buf b;
+  np_buf_init(&b, 0);
+  ASSERT_OK(np_urlopen("data:,default", NULL, 0, -1, &r, NULL));
+  ASSERT_OK(np_response_read_all(r, &b, NULL));
+  ASSERT_EQ_MEM(b.data, b.len, "default");
+  np_response_free(r);
+  np_handler *hs[] = {mem_handler("data", 500, "x;")};
+  hs[0]->schemes = "data";
+  np_opener *o;
+  ASSERT_OK(np_build_opener(&o, hs, 1, NULL));
+  np_install_opener(o);
+  ASSERT_OK(np_urlopen("data:,default", NULL, 0, -1, &r, NULL));
+  ASSERT_EQ_INT(np_response_status(r), 299);
+  np_response_free(r);
+  np_install_opener(NULL);
+  np_opener_free(o);
+  np_urlcleanup();
+  np_buf_free(&b);
+}
+
+static int err_close_count;
+static void count_close(void *ctx) {
+  (void)ctx;
+  err_close_count++;
+}
+
+TEST(http_error_payload_is_readable_response) {
+  np_response_body body = {NULL, count_close, NULL};
+  np_response *r;
+  ASSERT_OK(np_response_new(&r, "http://h/", 404, "Not Found", &body));
+  ASSERT_OK(np_response_add_header(r, "X", 1, "y", 1));
+  np_error err = NP_ERROR_INIT;
+  np_handler *h = np_handler_default_error_new();
+  np_opener *o;
+  ASSERT_OK(np_opener_new(&o));
+  ASSERT_OK(np_opener_add_handler(o, h));
+  np_request *req = req_of("http://h/");
+  ASSERT_EQ_INT(np_opener_error(o, req, &r, &err), NP_EREQUEST_HTTP);
+  ASSERT(r == NULL);
+  ASSERT_EQ_INT(err.value, 404);
+  ASSERT(strcmp(err.message, "HTTP Error 404: Not Found") == 0);
+  np_response *er = np_error_response(&err);
+  ASSERT(er != NULL);
+  ASSERT_EQ_SLICE(np_response_getheader(er, "x"), "y");
+  ASSERT_EQ_INT(err_close_count, 0);
+  np_error_clear(&err);
+  ASSERT_EQ_INT(err_close_count, 1);
+  np_request_free(req);
+  np_opener_free(o);
+}
+
+TEST(status_names) {
+  ASSERT(strcmp(np_status_name(NP_EREQUEST_HTTP), "NP_EREQUEST_HTTP") == 0);
+  ASSERT(strstr(np_strerror(NP_EREQUEST_CONTENT_TOO_SHORT), "ContentTooShort"));
+}
