@@ -265,6 +265,12 @@ NP_API np_handler *np_handler_error_processor_new(void);
 NP_API np_handler *np_handler_data_new(void);
 NP_API np_handler *np_handler_file_new(void);
 
+/* HTTPCookieProcessor(jar): Cookie on requests (unless the caller set
+ * one), Set-Cookie of every response into the jar.  The jar stays the
+ * caller's and must outlive the handler. */
+typedef struct np_cookiejar np_cookiejar;
+NP_API np_handler *np_handler_cookie_new(np_cookiejar *jar);
+
 enum {
   /* Forward Authorization, Proxy-Authorization and Cookie on a redirect
    * to another scheme, host or port, as CPython does (unsafe). */

@@ -53,6 +53,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif parts[1] == "chain":  # /chain/N: N more hops
             k = int(parts[2])
             self.reply(302, b"", [("Location", "/chain/%d" % (k - 1) if k else "/ok")])
+        elif parts[1] == "setcookie":  # /setcookie/NAME: set it, go to /ok
+            self.reply(302, b"", [("Set-Cookie", "%s=v; Path=/" % parts[2]),
+                                  ("Location", "/ok/after")])
         elif parts[1] == "noloc":
             self.reply(302, b"no location")
         elif parts[1] == "uri":
@@ -80,14 +83,15 @@ def show(r):
     return out + "body:\n%s\n" % r.read().decode("latin-1")
 
 
-def python_fetch(url, method=None, data=None, headers=()):
+def python_fetch(url, method=None, data=None, headers=(), cookies=False):
     req = urllib.request.Request(url, data=data.encode() if data else None,
                                  method=method)
     for h in headers:
         k, v = h.split(":", 1)
         req.add_header(k, v.strip())
     try:
-        with urllib.request.build_opener().open(req, timeout=10) as r:
+        extra = [urllib.request.HTTPCookieProcessor()] if cookies else []
+        with urllib.request.build_opener(*extra).open(req, timeout=10) as r:
             return show(r)
     except urllib.error.HTTPError as e:
         return "error NP_EREQUEST_HTTP code %d\nmessage %s\n%s" % (
@@ -96,8 +100,11 @@ def python_fetch(url, method=None, data=None, headers=()):
         return "error URLError\n"
 
 
-def c_fetch(url, method=None, data=None, headers=(), keep=False):
+def c_fetch(url, method=None, data=None, headers=(), keep=False,
+            cookies=False):
     args = [TOOL]
+    if cookies:
+        args.append("-c")
     if keep:
         args.append("-k")
     if method:
@@ -133,6 +140,10 @@ def main():
              ("11 redirects refused", base + "/chain/10", {}),
              ("cross-host redirect", base + "/redir/302/" + other.replace("/", "_") + "_ok_x", {}),
              ("HEAD redirect", base + "/redir/301/ok/h", {"method": "HEAD"}),
+             ("cookie set on a redirect is sent", base + "/setcookie/a",
+              {"cookies": True}),
+             ("caller's Cookie header wins", base + "/setcookie/b",
+              {"cookies": True, "headers": ["Cookie: mine=1"]}),
              ("connection refused", "http://127.0.0.1:1/", {}),
              ("no host", "http:///ok", {})]
     for code in (301, 302, 303, 307, 308):

@@ -3,10 +3,12 @@
  * what happened in the form tests/request/opener_test.py prints for
  * CPython's urllib.request:
  *   tool_fetch [-k] [-X METHOD] [-d DATA] [-H 'Name: value']... URL
- * -k keeps credentials on cross-origin redirects.  Output: "status N",
+ * -k keeps credentials on cross-origin redirects; -c adds a cookie
+ * processor with an empty jar.  Output: "status N",
  * "url U", "reason R", the Content-type header, then "body:" and the body;
  * or "error NAME [code N]" then the HTTPError response's body.
  */
+#include "netproto/cookiejar.h"
 #include "netproto/request.h"
 
 #include <stdio.h>
@@ -32,8 +34,11 @@ int main(int argc, char **argv) {
   const char *hdrs[32];
   size_t nh = 0;
   unsigned flags = 0;
+  int cookies = 0;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-k") == 0)
+    if (strcmp(argv[i], "-c") == 0)
+      cookies = 1;
+    else if (strcmp(argv[i], "-k") == 0)
       flags |= NP_REDIRECT_KEEP_CREDENTIALS;
     else if (strcmp(argv[i], "-X") == 0 && i + 1 < argc)
       method = argv[++i];
@@ -48,8 +53,10 @@ int main(int argc, char **argv) {
     return 2;
   np_error err = NP_ERROR_INIT;
   np_opener *o;
-  np_handler *redirect = np_handler_redirect_new(0, 0, flags);
-  if (np_build_opener(&o, &redirect, 1, &err) != NP_OK)
+  np_cookiejar *jar = cookies ? np_cookiejar_new(NULL) : NULL;
+  np_handler *hs[2] = {np_handler_redirect_new(0, 0, flags),
+                       jar ? np_handler_cookie_new(jar) : NULL};
+  if (np_build_opener(&o, hs, jar ? 2 : 1, &err) != NP_OK)
     return 2;
   np_request *req;
   if (np_request_new(&req, url, strlen(url), &err) != NP_OK) {
@@ -89,5 +96,6 @@ int main(int argc, char **argv) {
   np_error_clear(&err);
   np_request_free(req);
   np_opener_free(o);
+  np_cookiejar_free(jar);
   return 0;
 }
