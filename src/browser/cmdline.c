@@ -16,12 +16,9 @@ int np__strv_push(np__strv *a, const char *s, size_t len) {
   int rc = np__array_reserve(&a->v, &a->cap, a->n + 2, sizeof *a->v, 8);
   if (rc != NP_OK)
     return rc;
-  char *copy = np_malloc(len + 1);
+  char *copy = np__copy_str(s, len);
   if (!copy)
     return NP_ENOMEM;
-  if (len)
-    memcpy(copy, s, len);
-  copy[len] = '\0';
   a->v[a->n++] = copy;
   a->v[a->n] = NULL;
   return NP_OK;

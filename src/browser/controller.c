@@ -15,14 +15,6 @@ const char *np_browser_kind_name(np_browser_kind kind) {
   return (unsigned)kind < NP_ARRAY_LEN(names) ? names[kind] : "?";
 }
 
-static char *dup_cstr(const char *s) {
-  size_t n = strlen(s);
-  char *d = np_malloc(n + 1);
-  if (d)
-    memcpy(d, s, n + 1);
-  return d;
-}
-
 int np__browser_ctl_make(np_browser_ctl **out, np_browser_kind kind,
                      const char *name, np_error *err) {
   np_browser_ctl *c = np_malloc(sizeof *c);
@@ -31,7 +23,7 @@ int np__browser_ctl_make(np_browser_ctl **out, np_browser_kind kind,
   memset(c, 0, sizeof *c);
   c->kind = kind;
   c->remote_timeout_ms = NP_BROWSER_REMOTE_TIMEOUT_MS;
-  c->name = dup_cstr(name ? name : "");
+  c->name = np__copy_cstr(name ? name : "");
   if (!c->name) {
     np_free(c);
     return np_error_set(err, NP_ENOMEM, NULL);

@@ -12,16 +12,6 @@ np_cookie *np_cookie_new(void) {
   return c;
 }
 
-static char *dup_str(const char *s) {
-  if (!s)
-    return NULL;
-  size_t n = strlen(s);
-  char *d = np_malloc(n + 1);
-  if (d)
-    memcpy(d, s, n + 1);
-  return d;
-}
-
 int np_cookie_set_str(char **field, const char *s, size_t len) {
   char *d = NULL;
   if (s) {
@@ -56,7 +46,7 @@ void np_cookie_free(np_cookie *c) {
 
 /* Copy one string field; *ok turns false on ENOMEM. */
 static char *copy_field(const char *s, bool *ok) {
-  char *d = dup_str(s);
+  char *d = np__copy_cstr(s);
   if (s && !d)
     *ok = false;
   return d;
@@ -103,8 +93,8 @@ int np_cookie_set_attr(np_cookie *c, const char *name, const char *value) {
     return NP_ENOMEM;
   c->rest = r;
   a = &r[c->nrest];
-  a->name = dup_str(name);
-  a->value = dup_str(value);
+  a->name = np__copy_cstr(name);
+  a->value = np__copy_cstr(value);
   if (!a->name || (value && !a->value)) {
     np_free(a->name);
     np_free(a->value);

@@ -46,15 +46,6 @@ static void set_free(attrs_set *s) {
   memset(s, 0, sizeof *s);
 }
 
-static char *dup_n(const char *s, size_t n) {
-  char *d = np_malloc(n + 1);
-  if (d) {
-    memcpy(d, s, n);
-    d[n] = 0;
-  }
-  return d;
-}
-
 /* Add a pair; k and v are copied (v NULL: None). */
 static int add_pair(attrs *a, const char *k, size_t kl, const char *v,
                     size_t vl) {
@@ -63,8 +54,8 @@ static int add_pair(attrs *a, const char *k, size_t kl, const char *v,
     return rc;
   pair *p = &a->v[a->n];
   memset(p, 0, sizeof *p);
-  p->k = dup_n(k, kl);
-  p->v = v ? dup_n(v, vl) : NULL;
+  p->k = np__copy_str(k, kl);
+  p->v = v ? np__copy_str(v, vl) : NULL;
   if (!p->k || (v && !p->v)) {
     np_free(p->k);
     np_free(p->v);

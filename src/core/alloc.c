@@ -6,6 +6,7 @@
 #include "core/internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static np_malloc_fn np_m = malloc;
 static np_realloc_fn np_r = realloc;
@@ -29,4 +30,18 @@ void *np_realloc(void *ptr, size_t size) { return np_r(ptr, size ? size : 1); }
 void np_free(void *ptr) {
   if (ptr)
     np_f(ptr);
+}
+
+char *np__copy_str(const char *s, size_t n) {
+  char *d = np_malloc(n + 1);
+  if (!d)
+    return NULL;
+  if (n)
+    memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+char *np__copy_cstr(const char *s) {
+  return s ? np__copy_str(s, strlen(s)) : NULL;
 }

@@ -80,6 +80,14 @@ int np__parse_hex(const char *s, size_t len, uint64_t max, uint64_t *out);
 /* ASCII case-insensitive comparison of equal-length byte runs. */
 bool np__ieq(const char *a, const char *b, size_t len);
 
+/*
+ * A NUL-terminated copy of s[0..n) in memory from np_malloc (the caller
+ * frees it with np_free); NULL when the allocation fails.  s may be NULL
+ * when n is 0.  np__copy_cstr copies a C string, and gives NULL for NULL.
+ */
+char *np__copy_str(const char *s, size_t n);
+char *np__copy_cstr(const char *s);
+
 /* memchr for either of two bytes; NULL when neither occurs. */
 const char *np__memchr2(const char *s, size_t len, char a, char b);
 

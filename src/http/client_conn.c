@@ -7,15 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static char *dup_n(const char *s, size_t n) {
-  char *d = np_malloc(n + 1);
-  if (d) {
-    memcpy(d, s, n);
-    d[n] = '\0';
-  }
-  return d;
-}
-
 /* CPython's _validate_host: no control byte or space in a host. */
 static int host_ok(const char *h, size_t n) {
   for (size_t i = 0; i < n; i++)
@@ -52,7 +43,7 @@ static int split_hostport(const char *host, int port, int def_port,
     return np_error_set(err, NP_EHTTP_INVALID_URL,
                         "URL can't contain control characters: host '%.*s'",
                         (int)n, host);
-  *out_host = dup_n(host, n);
+  *out_host = np__copy_str(host, n);
   *out_port = port;
   return *out_host ? NP_OK : np_error_set(err, NP_ENOMEM, "host");
 }
@@ -89,7 +80,7 @@ int np_http_conn_new(np_http_conn **out, const char *host, int port,
   int rc = split_hostport(host ? host : "", port, c->o.https ? 443 : 80,
                           &c->host, &c->port, err);
   if (!rc && c->o.source_host &&
-      !(c->source_host = dup_n(c->o.source_host, strlen(c->o.source_host))))
+      !(c->source_host = np__copy_cstr(c->o.source_host)))
     rc = np_error_set(err, NP_ENOMEM, "source host");
   if (!rc && c->o.https)
     rc = np__tls_ctx_new(opts ? &opts->tls : NULL, "http/1.1", &c->tls, err);

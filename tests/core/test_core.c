@@ -146,6 +146,23 @@ TEST(array_reserve_failure_changes_nothing) {
   np_free(v);
 }
 
+TEST(copy_str_gives_a_nul_terminated_copy) {
+  char *a = np__copy_str("abcdef", 3);
+  ASSERT_EQ_MEM(a, strlen(a), "abc");
+  char *b = np__copy_str(NULL, 0);
+  ASSERT(b && b[0] == '\0');
+  char *c = np__copy_cstr("x y");
+  ASSERT_EQ_MEM(c, strlen(c), "x y");
+  ASSERT(np__copy_cstr(NULL) == NULL);
+  np_set_allocator(failing_malloc, failing_realloc, free);
+  fail_after = 0;
+  ASSERT(np__copy_str("a", 1) == NULL);
+  np_set_allocator(NULL, NULL, NULL);
+  np_free(a);
+  np_free(b);
+  np_free(c);
+}
+
 TEST(protocol_numbers_parse_strictly) {
   uint64_t v = 0;
   ASSERT_OK(np__parse_uint("65535", 5, 65535, &v));
