@@ -181,9 +181,17 @@ static int block_field(block *k, const char *name, const char *value) {
 }
 
 /* The head: the status line through the engine (it records the status),
- * Content-Length and Connection through send_header (the engine decides
- * keep-alive from them), every other field - already checked by
- * start_response - appended as one block. */
+ * Content-Length, Transfer-Encoding and Connection through send_header
+ * (the engine decides keep-alive from them), every other field - already
+ * checked by start_response - appended as one block. */
+/* A field the engine must see to know where the response ends. */
+static bool framing_field(const char *name) {
+  np_slice n = np_slice_cstr(name);
+  return np_slice_ieq_cstr(n, "Content-Length") ||
+         np_slice_ieq_cstr(n, "Transfer-Encoding") ||
+         np_slice_ieq_cstr(n, "Connection");
+}
+
 static int out_head(np_gw_output *o, int code, const char *status,
                     const np_gw_headers *h) {
   np_httpd_req *r = ((sink *)o->ctx)->r;
@@ -211,8 +219,7 @@ static int out_head(np_gw_output *o, int code, const char *status,
   const char *name, *value;
   for (size_t i = 0; rc == NP_OK && np_gw_headers_at(h, i, &name, &value);
        i++) {
-    if (np_slice_ieq_cstr(np_slice_cstr(name), "Content-Length") ||
-        np_slice_ieq_cstr(np_slice_cstr(name), "Connection")) {
+    if (framing_field(name)) {
       rc = block_flush(&k);
       if (rc == NP_OK)
         rc = np_httpd_send_header(r, name, value);

@@ -290,10 +290,13 @@ static void np__dispatch(np_httpd_req *r) {
     r->close_connection = true; /* nothing was said: nothing to keep */
   if (r->responded && !r->headers_ended)
     np_httpd_end_headers(r);
-  /* Without a length the body ends when the connection does (1.0 style). */
+  /* Without a length the body ends when the connection does (1.0 style),
+   * unless it is chunked to an HTTP/1.1 client: the last chunk ends it. */
   bool bodyless = np_slice_ieq_cstr(r->command, "HEAD") || r->status == 204 ||
                   r->status == 304 || (r->status >= 100 && r->status < 200);
-  if (!r->saw_length && !bodyless)
+  bool chunked = r->saw_chunked && r->h->http11 && r->vmajor == 1 &&
+                 r->vminor >= 1;
+  if (!r->saw_length && !bodyless && !chunked)
     r->close_connection = true;
   if (r->http09)
     r->close_connection = true;

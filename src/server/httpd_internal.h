@@ -89,6 +89,7 @@ struct np_httpd_req {
   bool http09;
   bool close_connection;
   bool responded, headers_ended, saw_length, saw_conn_close;
+  bool saw_chunked;     /* the response says Transfer-Encoding: chunked */
   bool expect_continue;
   bool chunked;        /* the body comes in the chunked coding */
   int status;

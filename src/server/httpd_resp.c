@@ -6,6 +6,7 @@
  */
 #include "server/httpd_internal.h"
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,21 +44,32 @@ bool np_httpd_header_at(const np_httpd_req *r, size_t i, np_slice *name,
   return true;
 }
 
+/* The client's numeric address, formatted on first use per request.
+ * inet_ntop, not getnameinfo: it is what getnameinfo(NI_NUMERICHOST)
+ * prints for every address but an IPv6 one with a scope id, at a tenth
+ * of the cost (getnameinfo showed as 3% of a gateway request). */
 static void np__req_peer(np_httpd_req *r) {
   if (r->host[0] || !r->c)
     return;
-  char serv[16];
-  socklen_t len = r->c->peer.sa.sa_family == AF_INET6
-                      ? (socklen_t)sizeof r->c->peer.in6
-                      : (socklen_t)sizeof r->c->peer.in4;
-  if (getnameinfo(&r->c->peer.sa, len, r->host, sizeof r->host, serv,
-                  sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-    strcpy(r->host, "?");
-    return;
+  const struct sockaddr *sa = &r->c->peer.sa;
+  const char *ok = NULL;
+  if (sa->sa_family == AF_INET) {
+    ok = inet_ntop(AF_INET, &r->c->peer.in4.sin_addr, r->host, sizeof r->host);
+    r->port = ntohs(r->c->peer.in4.sin_port);
+  } else if (sa->sa_family == AF_INET6 && r->c->peer.in6.sin6_scope_id == 0) {
+    ok = inet_ntop(AF_INET6, &r->c->peer.in6.sin6_addr, r->host,
+                   sizeof r->host);
+    r->port = ntohs(r->c->peer.in6.sin6_port);
+  } else if (sa->sa_family == AF_INET6) { /* "fe80::1%eth0" */
+    char serv[16];
+    if (getnameinfo(sa, (socklen_t)sizeof r->c->peer.in6, r->host,
+                    sizeof r->host, serv, sizeof serv,
+                    NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+      ok = r->host;
+    r->port = ntohs(r->c->peer.in6.sin6_port);
   }
-  uint64_t p = 0;
-  np__parse_uint(serv, strlen(serv), 65535, &p);
-  r->port = (int)p;
+  if (!ok)
+    strcpy(r->host, "?");
 }
 
 const char *np_httpd_client_host(const np_httpd_req *r) {
@@ -136,6 +148,20 @@ int np_httpd_send_response(np_httpd_req *r, int code, const char *message) {
   return rc;
 }
 
+/* Is chunked the last transfer coding of a Transfer-Encoding value?
+ * Then the body's end is in the body itself (RFC 9112 6.3). */
+static bool np__ends_chunked(np_slice v) {
+  while (v.len && (v.ptr[v.len - 1] == ' ' || v.ptr[v.len - 1] == '\t'))
+    v.len--;
+  if (v.len < 7 || !np_slice_ieq_cstr(np_slice_from(v.ptr + v.len - 7, 7),
+                                      "chunked"))
+    return false;
+  if (v.len == 7)
+    return true;
+  char before = v.ptr[v.len - 8];
+  return before == ' ' || before == '\t' || before == ',';
+}
+
 int np_httpd_send_header_n(np_httpd_req *r, const char *name,
                            size_t name_len, const char *value,
                            size_t value_len) {
@@ -154,6 +180,8 @@ int np_httpd_send_header_n(np_httpd_req *r, const char *name,
     }
   } else if (np_slice_ieq_cstr(n, "Content-Length")) {
     r->saw_length = true;
+  } else if (np_slice_ieq_cstr(n, "Transfer-Encoding")) {
+    r->saw_chunked = np__ends_chunked(v);
   }
   if (r->http09)
     return NP_OK;

@@ -266,6 +266,16 @@ def stream_checks():
         check(f"{tag}: 2.6 MB generator body intact, input read lazily", body == want,
               (len(body), body[:20]))
         check(f"{tag}: framing ({te or 'Content-Length'})", framing_ok, (te, cl))
+        # After a complete response, chunked ones too, the connection
+        # serves the next request.
+        sock1 = c.sock
+        c.request("GET", "/s?2")
+        r2 = c.getresponse()
+        b2 = r2.read()
+        check(f"{tag}: keep-alive after the streamed response",
+              not r.will_close and c.sock is sock1 and
+              b2 == b"input=0\n" + b"a" * 65536 + b"b" * 65536,
+              (r.will_close, len(b2)))
         c.close()
         if not mode:
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)

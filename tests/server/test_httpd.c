@@ -19,6 +19,19 @@ static int do_get(np_httpd_req *r, void *ctx) {
     np_httpd_end_headers(r);
     return np_httpd_write(r, "raw", 3);
   }
+  if (np_slice_ieq_cstr(np_httpd_path(r), "/gzip")) {
+    np_httpd_send_response(r, 200, NULL);
+    np_httpd_send_header(r, "Transfer-Encoding", "xchunked");
+    np_httpd_end_headers(r);
+    return np_httpd_write(r, "raw", 3);
+  }
+  if (np_slice_ieq_cstr(np_httpd_path(r), "/chunked")) {
+    np_httpd_send_response(r, 200, NULL);
+    np_httpd_send_header(r, "Transfer-Encoding", "gzip, chunked ");
+    np_httpd_end_headers(r);
+    static const char body[] = "3\r\nabc\r\n0\r\n\r\n";
+    return np_httpd_write(r, body, sizeof body - 1);
+  }
   np_slice ua = np_httpd_header(r, "user-agent");
   char body[128];
   int n = snprintf(body, sizeof body, "hello %.*s from %s", NP_SLICE_ARG(ua),
@@ -373,6 +386,86 @@ TEST(static_guess_type_follows_extensions_map_then_mimetypes) {
   ASSERT_EQ_MEM(t, strlen(t), "text/markdown");
   ASSERT_EQ_INT(np_httpd_static_add_type(st, "md", "x"), NP_EINVAL);
   np_httpd_static_free(st);
+}
+
+static int count(const char *hay, const char *needle) {
+  int n = 0;
+  for (const char *p = hay; (p = strstr(p, needle)); p++)
+    n++;
+  return n;
+}
+
+TEST(chunked_response_keeps_an_http11_connection_alive) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.protocol_version = "HTTP/1.1";
+  int port = start(&o);
+  int fd = dial(port);
+  const char *req = "GET /chunked HTTP/1.1\r\n\r\n";
+  ASSERT(write(fd, req, strlen(req)) > 0);
+  recv_for(fd, buf, sizeof buf, 300);
+  ASSERT_EQ_INT(count(buf, "3\r\nabc\r\n0\r\n\r\n"), 1);
+  ASSERT(write(fd, req, strlen(req)) > 0); /* still open: a second one */
+  recv_for(fd, buf, sizeof buf, 300);
+  ASSERT_EQ_INT(count(buf, "3\r\nabc\r\n0\r\n\r\n"), 1);
+  ASSERT(!strstr(buf, "Connection: close"));
+  close(fd);
+  /* An HTTP/1.0 client cannot read chunks' end: its connection closes. */
+  fd = dial(port);
+  req = "GET /chunked HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+  ASSERT(write(fd, req, strlen(req)) > 0);
+  ASSERT(closed_within(fd, 2000));
+  close(fd);
+  finish();
+}
+
+TEST(transfer_encoding_not_ending_in_chunked_closes_the_connection) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.protocol_version = "HTTP/1.1";
+  int port = start(&o);
+  int fd = dial(port);
+  const char *req = "GET /gzip HTTP/1.1\r\n\r\n";
+  ASSERT(write(fd, req, strlen(req)) > 0);
+  ASSERT(closed_within(fd, 2000));
+  close(fd);
+  finish();
+}
+
+/* client_address over IPv6: the numeric form, and the client's port. */
+static int client_port_seen;
+static int do_port(np_httpd_req *r, void *ctx) {
+  (void)ctx;
+  client_port_seen = np_httpd_client_port(r);
+  return do_get(r, ctx);
+}
+
+TEST(client_host_and_port_are_numeric_over_ipv6) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  o.protocol_version = "HTTP/1.1";
+  o.host = "::1";
+  np_httpd_handler h = {0};
+  h.do_GET = do_port;
+  np_error err = NP_ERROR_INIT;
+  ASSERT(np_httpd_new(&o, &h, &srv, &err) == NP_OK);
+  pthread_create(&srv_thread, NULL, serve, srv);
+  struct sockaddr_in6 a = {0};
+  a.sin6_family = AF_INET6;
+  a.sin6_port = htons((uint16_t)np_httpd_port(srv));
+  inet_pton(AF_INET6, "::1", &a.sin6_addr);
+  int fd = socket(AF_INET6, SOCK_STREAM, 0);
+  ASSERT(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+  struct sockaddr_in6 me;
+  socklen_t ml = sizeof me;
+  getsockname(fd, (struct sockaddr *)&me, &ml);
+  const char *req = "GET / HTTP/1.1\r\nUser-Agent: six\r\n\r\n";
+  ASSERT(write(fd, req, strlen(req)) > 0);
+  recv_for(fd, buf, sizeof buf, 300);
+  ASSERT(strstr(buf, "hello six from ::1"));
+  ASSERT_EQ_INT(client_port_seen, ntohs(me.sin6_port));
+  close(fd);
+  finish();
 }
 
 TEST(streamed_body_is_pulled_whole_then_freed_and_keeps_alive) {
