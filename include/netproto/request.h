@@ -271,6 +271,47 @@ NP_API np_handler *np_handler_file_new(void);
 typedef struct np_cookiejar np_cookiejar;
 NP_API np_handler *np_handler_cookie_new(np_cookiejar *jar);
 
+/*
+ * Proxies: scheme -> proxy URL, as getproxies() returns them; the scheme
+ * "no" holds no_proxy.  Strings are owned by the np_proxies.
+ */
+typedef struct np_proxy {
+  char *scheme;
+  char *url;
+} np_proxy;
+typedef struct np_proxies {
+  np_proxy *items;
+  size_t n;
+} np_proxies;
+
+/*
+ * getproxies_environment() on envp (NULL: the process's environ): every
+ * <scheme>_proxy variable of any case with a value, then the lower-case
+ * ones again so they win (an empty one removes the scheme); under CGI
+ * (REQUEST_METHOD set) HTTP_PROXY in upper case is ignored.  *out must be
+ * zeroed or freed; NP_ENOMEM.
+ */
+NP_API int np_getproxies_environment(np_proxies *out, char *const *envp);
+/* The proxy for a scheme (or "no"), or NULL.  Borrowed. */
+NP_API const char *np_proxies_get(const np_proxies *p, const char *scheme);
+/* Set (copy) or, with url NULL, remove the proxy of a scheme. NP_ENOMEM. */
+NP_API int np_proxies_set(np_proxies *p, const char *scheme, const char *url);
+NP_API void np_proxies_free(np_proxies *p);
+/* proxy_bypass_environment(host, proxies): 1 when no_proxy ("*", or a
+ * comma list of names and domain suffixes, leading dots ignored) covers
+ * host (with or without its port), else 0. */
+NP_API int np_proxy_bypass(const char *host, const np_proxies *p);
+
+/*
+ * ProxyHandler(proxies): opens each scheme that has a proxy through it
+ * (order 100): user:password in the proxy URL becomes a Basic
+ * Proxy-authorization header, https is tunnelled with CONNECT, other
+ * schemes are sent to the proxy with the full URL.  Hosts no_proxy of the
+ * process environment covers go direct, as Python does.  proxies NULL:
+ * np_getproxies_environment(NULL) when the handler is made.  Copied.
+ */
+NP_API np_handler *np_handler_proxy_new(const np_proxies *proxies);
+
 enum {
   /* Forward Authorization, Proxy-Authorization and Cookie on a redirect
    * to another scheme, host or port, as CPython does (unsafe). */
@@ -282,7 +323,8 @@ NP_API np_handler *np_handler_redirect_new(int max_redirections,
                                            int max_repeats, unsigned flags);
 
 /*
- * build_opener(*handlers): an opener with the default handlers (unknown,
+ * build_opener(*handlers): an opener with the default handlers (proxy
+ * from the environment, unknown,
  * http, https, default_error, redirect, file, error_processor, data) and
  * then the n given ones; a given handler whose kind is a default's
  * replaces it.  The opener owns the given handlers from here on, also on

@@ -29,8 +29,10 @@ static int http_request(np_handler *h, np_opener *o, np_request *req,
         !np_request_get_header(req, "Transfer-encoding").ptr)
       rc = np_request_add_unredirected_header(req, "Content-length", len);
   }
+  /* through a proxy the Host is the origin's, not the proxy's */
   if (rc == NP_OK && !np_request_get_header(req, "Host").ptr)
-    rc = np_request_add_unredirected_header(req, "Host", req->host);
+    rc = np_request_add_unredirected_header(
+        req, "Host", req->orig_host ? req->orig_host : req->host);
   for (size_t i = 0; rc == NP_OK && i < np_opener_header_count(o); i++) {
     np_http_header a = np_opener_header_at(o, i);
     if (!np_request_get_header(req, a.name.ptr).ptr)
@@ -99,6 +101,22 @@ static int copy_headers(np_response *out, const np_http_resp *r) {
   return NP_OK;
 }
 
+/* An https request through a proxy: CONNECT to the origin, with the
+ * Proxy-Authorization header moved from the request to the CONNECT. */
+static int set_tunnel(np_http_conn *c, const char *host, np_http_header *hv,
+                      size_t *n, np_error *err) {
+  np_http_header auth[1];
+  size_t na = 0;
+  for (size_t i = 0; i < *n; i++)
+    if (np_slice_ieq_cstr(hv[i].name, "Proxy-Authorization")) {
+      auth[na++] = hv[i];
+      memmove(hv + i, hv + i + 1, (*n - i - 1) * sizeof *hv);
+      (*n)--;
+      break;
+    }
+  return np_http_conn_set_tunnel(c, host, 0, auth, na, err);
+}
+
 /* do_open: one connection per request, its response handed over. */
 static int http_open(np_handler *h, np_opener *o, np_request *req,
                      np_response **out, np_error *err) {
@@ -122,6 +140,8 @@ static int http_open(np_handler *h, np_opener *o, np_request *req,
   gather_headers(req, hv, nv, &n);
   b->conn = NULL;
   int rc = np_http_conn_new(&b->conn, req->host, 0, &opts, err);
+  if (rc == NP_OK && req->tunnel_host)
+    rc = set_tunnel(b->conn, req->tunnel_host, hv, &n, err);
   if (rc == NP_OK)
     rc = np_http_conn_request(b->conn, np_request_get_method(req),
                               req->selector, req->data, req->data_len, hv, n,

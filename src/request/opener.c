@@ -210,7 +210,7 @@ int np_opener_error(np_opener *o, np_request *req, np_response **resp,
 int np_build_opener(np_opener **out, np_handler **handlers, size_t n,
                     np_error *err) {
   np_handler *defaults[] = {
-      np_handler_unknown_new(),       np_handler_http_new(),
+      np_handler_proxy_new(NULL),     np_handler_unknown_new(),       np_handler_http_new(),
       np_handler_https_new(NULL),     np_handler_default_error_new(),
       np_handler_redirect_new(0, 0, 0), np_handler_file_new(),
       np_handler_error_processor_new(), np_handler_data_new()};

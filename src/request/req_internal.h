@@ -33,6 +33,8 @@ struct np_request {
   char *origin_req_host;
   int unverifiable;
   int timeout_ms;
+  char *tunnel_host;  /* set_proxy for https: CONNECT to this */
+  char *orig_host;    /* before set_proxy (Host header); NULL if none */
   np__visit *visited; /* the redirect chain so far (owned copy) */
   size_t nvisited;
 };
@@ -52,5 +54,11 @@ int np__request_set_visited(np_request *req, const np__visit *v, size_t n);
  * HTTPError(url, ...) does); returns NP_EREQUEST_HTTP. */
 int np__http_error(np_response **resp, np_error *err, const char *msg,
                    const char *url);
+
+/* base64 of s[0..len) appended to out. */
+int np__base64_append(np_buf *out, const char *s, size_t len);
+/* Request.set_proxy(hostport, type). NP_ENOMEM. */
+int np__request_set_proxy(np_request *req, const char *hostport,
+                          const char *type);
 
 #endif /* NP_REQUEST_INTERNAL_H */

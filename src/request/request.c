@@ -180,6 +180,8 @@ void np_request_free(np_request *r) {
   }
   np_free(r->hdrs);
   np_free(r->origin_req_host);
+  np_free(r->tunnel_host);
+  np_free(r->orig_host);
   for (size_t i = 0; i < r->nvisited; i++)
     np_free(r->visited[i].url);
   np_free(r->visited);
@@ -348,5 +350,55 @@ int np__request_set_visited(np_request *req, const np__visit *v, size_t n) {
   np_free(req->visited);
   req->visited = copy;
   req->nvisited = n;
+  return NP_OK;
+}
+
+int np__base64_append(np_buf *out, const char *s, size_t len) {
+  static const char abc[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0; i < len; i += 3) {
+    unsigned v = (unsigned)u[i] << 16;
+    if (i + 1 < len)
+      v |= (unsigned)u[i + 1] << 8;
+    if (i + 2 < len)
+      v |= u[i + 2];
+    char q[4] = {abc[v >> 18], abc[(v >> 12) & 63],
+                 i + 1 < len ? abc[(v >> 6) & 63] : '=',
+                 i + 2 < len ? abc[v & 63] : '='};
+    int rc = np_buf_append(out, q, 4);
+    if (rc != NP_OK)
+      return rc;
+  }
+  return NP_OK;
+}
+
+/* set_proxy: https is tunnelled (CONNECT to the real host); anything else
+ * is sent to the proxy with the full URL as its selector. */
+int np__request_set_proxy(np_request *r, const char *hostport,
+                          const char *type) {
+  char *hp = np__strndup(hostport, strlen(hostport));
+  if (!hp)
+    return NP_ENOMEM;
+  if (strcmp(r->type, "https") == 0 && !r->tunnel_host) {
+    r->tunnel_host = r->host;
+    r->host = hp;
+    return NP_OK;
+  }
+  char *t = np__strndup(type, strlen(type));
+  char *sel = np__strndup(r->full_url, strlen(r->full_url));
+  if (!t || !sel) {
+    np_free(hp), np_free(t), np_free(sel);
+    return NP_ENOMEM;
+  }
+  np_free(r->type);
+  r->type = t;
+  np_free(r->selector);
+  r->selector = sel;
+  if (!r->orig_host)
+    r->orig_host = r->host;
+  else
+    np_free(r->host);
+  r->host = hp;
   return NP_OK;
 }
