@@ -272,10 +272,7 @@ static int spawn_wait(const np__spawn *s, child_plan *c, int rep[2],
   if (pid < 0) {
     int e = errno;
     close_pair(cap);
-    np_error_set(err, NP_ESYS, "fork: %s", strerror(e));
-    if (err)
-      err->sys_errno = e;
-    return NP_ESYS;
+    return np__error_sys(err, e, "fork");
   }
   if (pid == 0)
     child_exec(c, s->new_session);
@@ -308,13 +305,8 @@ static int spawn_wait(const np__spawn *s, child_plan *c, int rep[2],
 static int spawn_detached(child_plan *c, int rep[2], np__spawn_result *r,
                           np_error *err) {
   pid_t pid = fork();
-  if (pid < 0) {
-    int e = errno;
-    np_error_set(err, NP_ESYS, "fork: %s", strerror(e));
-    if (err)
-      err->sys_errno = e;
-    return NP_ESYS;
-  }
+  if (pid < 0)
+    return np__error_sys(err, errno, "fork");
   if (pid == 0)
     intermediate(c);
   close(rep[1]);

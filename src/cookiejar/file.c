@@ -445,13 +445,8 @@ int np_cookiejar_load_mem(np_cookiejar *jar, np_cookiejar_format fmt,
 
 static int read_file(const char *filename, np_buf *out, np_error *err) {
   int fd = open(filename, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    np_error_set(err, NP_ESYS, "%s: %s", filename, strerror(e));
-    if (err)
-      err->sys_errno = e;
-    return NP_ESYS;
-  }
+  if (fd < 0)
+    return np__error_sys(err, errno, filename);
   char chunk[65536];
   ssize_t got;
   int rc = NP_OK;
@@ -531,9 +526,7 @@ int np_cookiejar_save(np_cookiejar *jar, np_cookiejar_format fmt,
       close(fd);
       unlink(tmp.data);
     }
-    rc = np_error_set(err, NP_ESYS, "%s: %s", filename, strerror(e));
-    if (err)
-      err->sys_errno = e;
+    rc = np__error_sys(err, e, filename);
   }
   np_buf_free(&data);
   np_buf_free(&tmp);

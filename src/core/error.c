@@ -134,3 +134,10 @@ int np_error_set(np_error *err, int code, const char *fmt, ...) {
   }
   return code;
 }
+
+int np__error_sys(np_error *err, int e, const char *what) {
+  np_error_set(err, NP_ESYS, "%s: %s", what, strerror(e));
+  if (err)
+    err->sys_errno = e;
+  return NP_ESYS;
+}

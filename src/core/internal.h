@@ -88,6 +88,13 @@ bool np__ieq(const char *a, const char *b, size_t len);
 char *np__copy_str(const char *s, size_t n);
 char *np__copy_cstr(const char *s);
 
+/*
+ * Record a failed system call: NP_ESYS with the message "<what>: <strerror
+ * of e>" and err->sys_errno = e (np_error_set alone clears sys_errno).
+ * Returns NP_ESYS; err may be NULL.
+ */
+int np__error_sys(np_error *err, int e, const char *what);
+
 /* memchr for either of two bytes; NULL when neither occurs. */
 const char *np__memchr2(const char *s, size_t len, char a, char b);
 

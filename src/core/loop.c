@@ -52,15 +52,6 @@ int64_t np__now_ms(void) {
 
 int64_t np__loop_now(const np__loop *loop) { return loop->now; }
 
-/* NP_ESYS with errno recorded (np_error_set clears sys_errno). */
-static int np__loop_sysfail(np_error *err, const char *what) {
-  int e = errno;
-  np_error_set(err, NP_ESYS, "%s: %s", what, strerror(e));
-  if (err)
-    err->sys_errno = e;
-  return NP_ESYS;
-}
-
 int np__loop_new(np__loop **out, np_error *err) {
   np__loop *l = np_malloc(sizeof *l);
   if (!l)
@@ -72,7 +63,7 @@ int np__loop_new(np__loop **out, np_error *err) {
   struct epoll_event ev = {.events = EPOLLIN, .data.u64 = UINT64_MAX};
   if (l->epfd < 0 || l->wakefd < 0 ||
       epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->wakefd, &ev) < 0) {
-    int rc = np__loop_sysfail(err, "epoll/eventfd");
+    int rc = np__error_sys(err, errno, "epoll/eventfd");
     np__loop_free(l);
     return rc;
   }
@@ -268,7 +259,7 @@ int np__loop_once(np__loop *loop, int timeout_ms, np_error *err) {
     if (errno == EINTR)
       n = 0;
     else
-      return np__loop_sysfail(err, "epoll_wait");
+      return np__error_sys(err, errno, "epoll_wait");
   }
   loop->now = np__now_ms();
   for (int i = 0; i < n; i++)

@@ -32,13 +32,6 @@ static int64_t deadline_of(int timeout_ms) {
   return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 }
 
-static int sysfail(np_error *err, int e, const char *what) {
-  np_error_set(err, NP_ESYS, "%s: %s", what, strerror(e));
-  if (err)
-    err->sys_errno = e;
-  return NP_ESYS;
-}
-
 int np__net_set_nonblock(int fd, int on) {
   int fl = fcntl(fd, F_GETFL);
   if (fl < 0)
@@ -59,7 +52,7 @@ int np__net_wait(int fd, short events, int timeout_ms, np_error *err) {
     if (n == 0)
       return np_error_set(err, NP_ETIMEDOUT, "timed out");
     if (errno != EINTR)
-      return sysfail(err, errno, "poll");
+      return np__error_sys(err, errno, "poll");
   }
 }
 
@@ -82,7 +75,7 @@ static int bind_source(int fd, int family, const char *host, int port,
   int rc = bind(fd, res->ai_addr, res->ai_addrlen);
   int e = errno;
   freeaddrinfo(res);
-  return rc == 0 ? NP_OK : sysfail(err, e, "bind source address");
+  return rc == 0 ? NP_OK : np__error_sys(err, e, "bind source address");
 }
 
 /* One attempt on one resolved address, within the overall deadline. */
@@ -92,19 +85,19 @@ static int connect_one(const struct addrinfo *ai, const char *src_host,
   int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
                   ai->ai_protocol);
   if (fd < 0)
-    return sysfail(err, errno, "socket");
+    return np__error_sys(err, errno, "socket");
   int rc = NP_OK;
   if ((src_host && *src_host) || src_port)
     rc = bind_source(fd, ai->ai_family, src_host, src_port, err);
   if (!rc && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
     if (errno != EINPROGRESS) {
-      rc = sysfail(err, errno, "connect");
+      rc = np__error_sys(err, errno, "connect");
     } else if (!(rc = np__net_wait(fd, POLLOUT, left_ms(deadline), err))) {
       int e = 0;
       socklen_t el = sizeof e;
       getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el);
       if (e)
-        rc = sysfail(err, e, "connect");
+        rc = np__error_sys(err, e, "connect");
     }
   }
   if (rc) {
@@ -134,7 +127,7 @@ int np__net_connect(const char *host, int port, const char *source_host,
   int g = getaddrinfo(host, ps, &hints, &res);
   if (g != 0) {
     if (g == EAI_SYSTEM)
-      return sysfail(err, errno, "getaddrinfo");
+      return np__error_sys(err, errno, "getaddrinfo");
     return np_error_set(err, NP_ENOTFOUND, "%s: %s", host, gai_strerror(g));
   }
   int rc = NP_ENOTFOUND;
@@ -163,7 +156,7 @@ int np__net_read(int fd, void *buf, size_t len, int timeout_ms, size_t *got,
     if (errno == EINTR)
       continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK)
-      return sysfail(err, errno, "recv");
+      return np__error_sys(err, errno, "recv");
     int rc = np__net_wait(fd, POLLIN, left_ms(deadline), err);
     if (rc)
       return rc;
@@ -185,7 +178,7 @@ int np__net_write_all(int fd, const void *buf, size_t len, int timeout_ms,
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-      return sysfail(err, errno, "send");
+      return np__error_sys(err, errno, "send");
     int rc = np__net_wait(fd, POLLOUT, left_ms(deadline), err);
     if (rc)
       return rc;

@@ -297,10 +297,7 @@ static int io_error(np__stream *s, int e, const char *what, np_error *err) {
     ERR_clear_error();
     if (en == 0)
       return np_error_set(err, NP_EOF, "connection closed by peer");
-    np_error_set(err, NP_ESYS, "%s: %s", what, strerror(en));
-    if (err)
-      err->sys_errno = en;
-    return NP_ESYS;
+    return np__error_sys(err, en, what);
   }
   (void)s;
   return tls_fail(err, NP_ETLS, what);

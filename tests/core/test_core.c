@@ -1,6 +1,8 @@
 /* Core: buffer limits, slices, the error model, the allocator policy. */
 #include "test.h"
 
+#include <errno.h>
+
 #include "core/internal.h"
 #include "netproto/core.h"
 
@@ -161,6 +163,18 @@ TEST(copy_str_gives_a_nul_terminated_copy) {
   np_free(a);
   np_free(b);
   np_free(c);
+}
+
+TEST(error_sys_records_errno_and_its_text) {
+  np_error err = NP_ERROR_INIT;
+  ASSERT_EQ_INT(np__error_sys(&err, ENOENT, "open x"), NP_ESYS);
+  ASSERT_EQ_INT(err.code, NP_ESYS);
+  ASSERT_EQ_INT(err.sys_errno, ENOENT);
+  char want[300];
+  snprintf(want, sizeof want, "open x: %s", strerror(ENOENT));
+  ASSERT(strcmp(err.message, want) == 0);
+  ASSERT_EQ_INT(np__error_sys(NULL, EPIPE, "send"), NP_ESYS);
+  np_error_clear(&err);
 }
 
 TEST(protocol_numbers_parse_strictly) {
