@@ -312,6 +312,55 @@ NP_API int np_proxy_bypass(const char *host, const np_proxies *p);
  */
 NP_API np_handler *np_handler_proxy_new(const np_proxies *proxies);
 
+/*
+ * Password managers: HTTPPasswordMgr, HTTPPasswordMgrWithDefaultRealm
+ * (a NULL realm is the default one, tried after the realm asked for) and
+ * HTTPPasswordMgrWithPriorAuth (also remembers which URIs are known to
+ * need credentials, so they are sent before a 401).  URIs match by
+ * authority (the default port filled in for http and https, and also as
+ * written) and path prefix at a '/' boundary, as Python's reduce_uri and
+ * is_suburi.  Strings are copied.
+ */
+typedef struct np_password_mgr np_password_mgr;
+enum {
+  NP_PASSWORD_MGR_PLAIN = 0,
+  NP_PASSWORD_MGR_DEFAULT_REALM = 1,
+  NP_PASSWORD_MGR_PRIOR_AUTH = 2
+};
+NP_API int np_password_mgr_new(np_password_mgr **out, int kind);
+NP_API void np_password_mgr_free(np_password_mgr *m);
+/* add_password(realm, uri, user, passwd[, is_authenticated]); realm NULL
+ * is Python's None.  is_authenticated only counts for PRIOR_AUTH. */
+NP_API int np_password_mgr_add(np_password_mgr *m, const char *realm,
+                               const char *uri, const char *user,
+                               const char *passwd, int is_authenticated);
+/* find_user_password(realm, authuri): NP_OK with borrowed strings, or
+ * NP_ENOTFOUND (both set to NULL). */
+NP_API int np_password_mgr_find(const np_password_mgr *m, const char *realm,
+                                const char *authuri, const char **user,
+                                const char **passwd);
+/* update_authenticated / is_authenticated (PRIOR_AUTH): 1, 0, or -1 when
+ * no URI of the manager covers authuri. */
+NP_API int np_password_mgr_update_authenticated(np_password_mgr *m,
+                                                const char *uri,
+                                                int is_authenticated);
+NP_API int np_password_mgr_is_authenticated(const np_password_mgr *m,
+                                            const char *authuri);
+
+/*
+ * HTTPBasicAuthHandler / ProxyBasicAuthHandler on a password manager the
+ * caller keeps (it must outlive the handler).  On a 401 (407) whose
+ * WWW-Authenticate (Proxy-Authenticate) names Basic with a realm, the
+ * request is retried once with credentials for that realm and the
+ * request's URL (the proxy's host:port); a challenge of another scheme
+ * only is NP_EUNSUPPORTED, as Python's ValueError.  The challenge is
+ * parsed in one pass (no backtracking).  With a PRIOR_AUTH manager the
+ * www handler sends credentials up front for authenticated URIs and
+ * records each response's outcome.
+ */
+NP_API np_handler *np_handler_basic_auth_new(np_password_mgr *m);
+NP_API np_handler *np_handler_proxy_basic_auth_new(np_password_mgr *m);
+
 enum {
   /* Forward Authorization, Proxy-Authorization and Cookie on a redirect
    * to another scheme, host or port, as CPython does (unsafe). */

@@ -332,3 +332,55 @@ TEST(status_names) {
   ASSERT(strcmp(np_status_name(NP_EREQUEST_HTTP), "NP_EREQUEST_HTTP") == 0);
   ASSERT(strstr(np_strerror(NP_EREQUEST_CONTENT_TOO_SHORT), "ContentTooShort"));
 }
+
+/* find_user_password as HTTPPasswordMgr answers it (values from CPython). */
+static const char *find_user(np_password_mgr *m, const char *realm,
+                             const char *uri) {
+  const char *u, *p;
+  return np_password_mgr_find(m, realm, uri, &u, &p) == NP_OK ? u : NULL;
+}
+
+TEST(password_mgr_reduce_uri_and_is_suburi) {
+  np_password_mgr *m;
+  ASSERT_OK(np_password_mgr_new(&m, NP_PASSWORD_MGR_PLAIN));
+  ASSERT_OK(np_password_mgr_add(m, "r", "http://h/a/", "u1", "p1", 0));
+  ASSERT_OK(np_password_mgr_add(m, "r", "https://h:8443/x", "u2", "p2", 0));
+  ASSERT_OK(np_password_mgr_add(m, "r", "h2", "u3", "p3", 0));
+  static const struct {
+    const char *realm, *uri, *user;
+  } cases[] = {{"r", "http://h/a/b", "u1"},       {"r", "http://h:80/a/", "u1"},
+               {"r", "http://h/ab", NULL},        {"r", "http://h/a", NULL},
+               {"r2", "http://h/a/b", NULL},      {"r", "https://h:8443/x/y", "u2"},
+               {"r", "https://h:8443/xy", NULL},  {"r", "h2", "u3"},
+               {"r", "http://h2/", "u3"},         {"r", "http://h2:80/z", NULL},
+               {"r", "h2:80", NULL}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *u = find_user(m, cases[i].realm, cases[i].uri);
+    if (!cases[i].user)
+      ASSERT(u == NULL);
+    else
+      ASSERT(u && strcmp(u, cases[i].user) == 0);
+  }
+  ASSERT_EQ_INT(np_password_mgr_is_authenticated(m, "http://h/a/"), -1);
+  np_password_mgr_free(m);
+}
+
+TEST(password_mgr_default_realm_and_prior_auth) {
+  np_password_mgr *d;
+  ASSERT_OK(np_password_mgr_new(&d, NP_PASSWORD_MGR_DEFAULT_REALM));
+  ASSERT_OK(np_password_mgr_add(d, NULL, "http://h/", "du", "dp", 0));
+  ASSERT_OK(np_password_mgr_add(d, "r", "http://h/s/", "ru", "rp", 0));
+  ASSERT(strcmp(find_user(d, "zz", "http://h/x"), "du") == 0);
+  ASSERT(strcmp(find_user(d, "r", "http://h/s/t"), "ru") == 0);
+  ASSERT(strcmp(find_user(d, "r", "http://h/x"), "du") == 0);
+  np_password_mgr_free(d);
+  np_password_mgr *p;
+  ASSERT_OK(np_password_mgr_new(&p, NP_PASSWORD_MGR_PRIOR_AUTH));
+  ASSERT_OK(np_password_mgr_add(p, "r", "http://h/p/", "pu", "pp", 1));
+  ASSERT_EQ_INT(np_password_mgr_is_authenticated(p, "http://h/p/q"), 1);
+  ASSERT_EQ_INT(np_password_mgr_is_authenticated(p, "http://h/q"), -1);
+  ASSERT(strcmp(find_user(p, NULL, "http://h/p/q"), "pu") == 0);
+  ASSERT_OK(np_password_mgr_update_authenticated(p, "http://h/p/", 0));
+  ASSERT_EQ_INT(np_password_mgr_is_authenticated(p, "http://h/p/q"), 0);
+  np_password_mgr_free(p);
+}

@@ -4,7 +4,9 @@
  * CPython's urllib.request:
  *   tool_fetch [-k] [-X METHOD] [-d DATA] [-H 'Name: value']... URL
  * -k keeps credentials on cross-origin redirects; -c adds a cookie
- * processor with an empty jar.  Output: "status N",
+ * processor with an empty jar; -u user:pass a basic auth handler whose
+ * manager (default realm) holds them for the URL; -p user:pass the same
+ * with a prior-auth manager that knows the URL needs them.  Output: "status N",
  * "url U", "reason R", the Content-type header, then "body:" and the body;
  * or "error NAME [code N]" then the HTTPError response's body.
  */
@@ -35,8 +37,15 @@ int main(int argc, char **argv) {
   size_t nh = 0;
   unsigned flags = 0;
   int cookies = 0;
+  const char *userpass = NULL;
+  int prior = 0;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-c") == 0)
+    if ((strcmp(argv[i], "-u") == 0 || strcmp(argv[i], "-p") == 0) &&
+        i + 1 < argc) {
+      prior = argv[i][1] == 'p';
+      userpass = argv[++i];
+    }
+    else if (strcmp(argv[i], "-c") == 0)
       cookies = 1;
     else if (strcmp(argv[i], "-k") == 0)
       flags |= NP_REDIRECT_KEEP_CREDENTIALS;
@@ -54,9 +63,25 @@ int main(int argc, char **argv) {
   np_error err = NP_ERROR_INIT;
   np_opener *o;
   np_cookiejar *jar = cookies ? np_cookiejar_new(NULL) : NULL;
-  np_handler *hs[2] = {np_handler_redirect_new(0, 0, flags),
-                       jar ? np_handler_cookie_new(jar) : NULL};
-  if (np_build_opener(&o, hs, jar ? 2 : 1, &err) != NP_OK)
+  np_password_mgr *pm = NULL;
+  np_handler *hs[3] = {np_handler_redirect_new(0, 0, flags), NULL, NULL};
+  size_t nhs = 1;
+  if (jar)
+    hs[nhs++] = np_handler_cookie_new(jar);
+  if (userpass) { /* -u user:pass for any realm of the URL */
+    char user[128];
+    const char *colon = strchr(userpass, ':');
+    size_t ul = colon ? (size_t)(colon - userpass) : 0;
+    if (!colon || ul >= sizeof user)
+      return 2;
+    memcpy(user, userpass, ul);
+    user[ul] = '\0';
+    np_password_mgr_new(&pm, prior ? NP_PASSWORD_MGR_PRIOR_AUTH
+                                   : NP_PASSWORD_MGR_DEFAULT_REALM);
+    np_password_mgr_add(pm, NULL, url, user, colon + 1, prior);
+    hs[nhs++] = np_handler_basic_auth_new(pm);
+  }
+  if (np_build_opener(&o, hs, nhs, &err) != NP_OK)
     return 2;
   np_request *req;
   if (np_request_new(&req, url, strlen(url), &err) != NP_OK) {
@@ -97,5 +122,6 @@ int main(int argc, char **argv) {
   np_request_free(req);
   np_opener_free(o);
   np_cookiejar_free(jar);
+  np_password_mgr_free(pm);
   return 0;
 }
