@@ -5,6 +5,7 @@
 #include "ftp/ftp_internal.h"
 #include "ftp/ftp_priv.h"
 
+#include "core/internal.h"
 #include "core/net.h"
 
 #include <netinet/in.h>
@@ -12,15 +13,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* np__copy_cstr, noting in *fail when a non-NULL string could not be
+ * copied (NULL is a valid "unset" option). */
 static char *dup_cstr(const char *s, int *fail) {
-  if (!s)
-    return NULL;
-  size_t n = strlen(s) + 1;
-  char *d = np_malloc(n);
-  if (!d)
+  char *d = np__copy_cstr(s);
+  if (s && !d)
     *fail = 1;
-  else
-    memcpy(d, s, n);
   return d;
 }
 

@@ -210,9 +210,20 @@ static int transfer(np_ftp *f, const char *type, const char *cmd,
   return rc ? rc : np_ftp_ntransfercmd(f, cmd, rest, d, NULL, err);
 }
 
-int np_ftp_retrbinary(np_ftp *f, const char *cmd, np_ftp_data_cb cb,
-                      void *ctx, size_t blocksize, int64_t rest,
-                      np_error *err) {
+/*
+ * One block of a binary transfer: move up to `size` bytes through buf and
+ * set *moved (0 at the end of the data).  Returns non-zero to stop the
+ * transfer early with that code (an error, or a callback's stop value).
+ */
+typedef int (*binary_step)(void *ctx, np_ftp_data *d, char *buf,
+                           size_t size, size_t *moved, np_error *err);
+
+/* The set-up and tear-down retrbinary and storbinary share: TYPE I, the
+ * data connection, a block buffer, and ending by finish() or
+ * stop_transfer(). */
+static int binary_transfer(np_ftp *f, const char *cmd, int64_t rest,
+                           size_t blocksize, binary_step step, void *ctx,
+                           np_error *err) {
   if (blocksize == 0)
     blocksize = NP_FTP_BLOCKSIZE;
   char *buf = np_malloc(blocksize);
@@ -221,23 +232,41 @@ int np_ftp_retrbinary(np_ftp *f, const char *cmd, np_ftp_data_cb cb,
   np_ftp_data *d = NULL;
   int rc = transfer(f, "TYPE I", cmd, rest, &d, err);
   while (!rc) {
-    size_t got = 0;
-    if ((rc = np_ftp_data_read(d, buf, blocksize, &got, err)) != NP_OK) {
-      rc = stop_transfer(f, d, rc);
+    size_t moved = 0;
+    int why = step(ctx, d, buf, blocksize, &moved, err);
+    if (why) {
+      rc = stop_transfer(f, d, why);
       break;
     }
-    if (got == 0) {
+    if (moved == 0) {
       rc = finish(f, d, err);
-      break;
-    }
-    int stop = cb(ctx, buf, got);
-    if (stop) {
-      rc = stop_transfer(f, d, stop);
       break;
     }
   }
   np_free(buf);
   return rc;
+}
+
+typedef struct retr_ctx {
+  np_ftp_data_cb cb;
+  void *ctx;
+} retr_ctx;
+
+/* Download: read a block from the data connection, hand it to cb. */
+static int retr_step(void *ctx, np_ftp_data *d, char *buf, size_t size,
+                     size_t *moved, np_error *err) {
+  retr_ctx *r = ctx;
+  int rc = np_ftp_data_read(d, buf, size, moved, err);
+  if (rc != NP_OK)
+    return rc;
+  return *moved ? r->cb(r->ctx, buf, *moved) : 0;
+}
+
+int np_ftp_retrbinary(np_ftp *f, const char *cmd, np_ftp_data_cb cb,
+                      void *ctx, size_t blocksize, int64_t rest,
+                      np_error *err) {
+  retr_ctx r = {cb, ctx};
+  return binary_transfer(f, cmd, rest, blocksize, retr_step, &r, err);
 }
 
 int np_ftp_retrlines(np_ftp *f, const char *cmd, np_ftp_line_cb cb,
@@ -276,38 +305,34 @@ int np_ftp_retrlines(np_ftp *f, const char *cmd, np_ftp_line_cb cb,
   return rc;
 }
 
+typedef struct stor_ctx {
+  np_ftp_read_cb reader;
+  void *rctx;
+  np_ftp_data_cb progress;
+  void *pctx;
+} stor_ctx;
+
+/* Upload: take a block from the reader, send it, report progress. */
+static int stor_step(void *ctx, np_ftp_data *d, char *buf, size_t size,
+                     size_t *moved, np_error *err) {
+  stor_ctx *s = ctx;
+  long n = s->reader(s->rctx, buf, size);
+  if (n < 0 || (size_t)n > size)
+    return n < 0 ? (int)n : NP_EINVAL;
+  *moved = (size_t)n;
+  if (n == 0)
+    return 0;
+  int rc = np_ftp_data_write(d, buf, (size_t)n, err);
+  if (rc != NP_OK)
+    return rc;
+  return s->progress ? s->progress(s->pctx, buf, (size_t)n) : 0;
+}
+
 int np_ftp_storbinary(np_ftp *f, const char *cmd, np_ftp_read_cb reader,
                       void *rctx, size_t blocksize, np_ftp_data_cb progress,
                       void *pctx, int64_t rest, np_error *err) {
-  if (blocksize == 0)
-    blocksize = NP_FTP_BLOCKSIZE;
-  char *buf = np_malloc(blocksize);
-  if (!buf)
-    return np_error_set(err, NP_ENOMEM, "transfer buffer");
-  np_ftp_data *d = NULL;
-  int rc = transfer(f, "TYPE I", cmd, rest, &d, err);
-  while (!rc) {
-    long n = reader(rctx, buf, blocksize);
-    if (n < 0 || (size_t)n > blocksize) {
-      rc = stop_transfer(f, d, n < 0 ? (int)n : NP_EINVAL);
-      break;
-    }
-    if (n == 0) {
-      rc = finish(f, d, err);
-      break;
-    }
-    if ((rc = np_ftp_data_write(d, buf, (size_t)n, err)) != NP_OK) {
-      rc = stop_transfer(f, d, rc);
-      break;
-    }
-    int stop = progress ? progress(pctx, buf, (size_t)n) : 0;
-    if (stop) {
-      rc = stop_transfer(f, d, stop);
-      break;
-    }
-  }
-  np_free(buf);
-  return rc;
+  stor_ctx s = {reader, rctx, progress, pctx};
+  return binary_transfer(f, cmd, rest, blocksize, stor_step, &s, err);
 }
 
 /* storlines' state: the line being gathered and the output batch. */
