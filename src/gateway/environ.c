@@ -134,14 +134,10 @@ static int slot(np_gw_environ *e, const char *name, gw_entry **out) {
   }
   if (e->n >= NP_GW_MAX_KEYS)
     return NP_ETOOLARGE;
-  if (e->n == e->cap) {
-    size_t cap = e->cap ? e->cap * 2 : 32;
-    gw_entry *ne = np_realloc(e->entries, cap * sizeof *ne);
-    if (!ne)
-      return NP_ENOMEM;
-    e->entries = ne;
-    e->cap = cap;
-  }
+  int grown = np__array_reserve(&e->entries, &e->cap, e->n + 1,
+                                sizeof *e->entries, 32);
+  if (grown)
+    return grown;
   const char *copy = arena_copy(e, name, len);
   if (!copy)
     return e->bytes + len + 1 > NP_GW_MAX_ENVIRON_BYTES ? NP_ETOOLARGE
@@ -160,14 +156,10 @@ int np__gw_environ_add(np_gw_environ *e, const char *name, size_t name_len,
                        const char *value, size_t len) {
   if (e->n >= NP_GW_MAX_KEYS)
     return NP_ETOOLARGE;
-  if (e->n == e->cap) {
-    size_t cap = e->cap ? e->cap * 2 : 32;
-    gw_entry *ne = np_realloc(e->entries, cap * sizeof *ne);
-    if (!ne)
-      return NP_ENOMEM;
-    e->entries = ne;
-    e->cap = cap;
-  }
+  int grown = np__array_reserve(&e->entries, &e->cap, e->n + 1,
+                                sizeof *e->entries, 32);
+  if (grown)
+    return grown;
   const char *n = arena_copy(e, name, name_len);
   const char *v = n ? arena_copy(e, value ? value : "", len) : NULL;
   if (!v)

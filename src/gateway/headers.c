@@ -45,14 +45,9 @@ static int push(np_gw_headers *h, const char *name, const char *value,
     return NP_EINVAL;
   if (h->n >= NP_GW_MAX_HEADERS)
     return NP_ETOOLARGE;
-  if (h->n == h->cap) {
-    size_t cap = h->cap ? h->cap * 2 : 8;
-    field *nf = np_realloc(h->f, cap * sizeof *nf);
-    if (!nf)
-      return NP_ENOMEM;
-    h->f = nf;
-    h->cap = cap;
-  }
+  int grown = np__array_reserve(&h->f, &h->cap, h->n + 1, sizeof *h->f, 8);
+  if (grown)
+    return grown;
   size_t nl = strlen(name);
   char *mem = np_malloc(nl + value_len + 2);
   if (!mem)
