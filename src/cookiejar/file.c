@@ -5,6 +5,7 @@
 #include "cookiejar/jar_internal.h"
 
 #include "core/date.h"
+#include "core/net.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -490,19 +491,6 @@ int np_cookiejar_save_mem(np_cookiejar *jar, np_cookiejar_format fmt,
   return rc;
 }
 
-static int write_all(int fd, const char *s, size_t n) {
-  while (n) {
-    ssize_t w = write(fd, s, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    s += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 int np_cookiejar_save(np_cookiejar *jar, np_cookiejar_format fmt,
                       const char *filename, bool ignore_discard,
                       bool ignore_expires, np_error *err) {
@@ -519,8 +507,8 @@ int np_cookiejar_save(np_cookiejar *jar, np_cookiejar_format fmt,
     return np_error_set(err, rc, NULL);
   }
   int fd = mkstemp(tmp.data); /* mode 0600, as Python creates it */
-  if (fd < 0 || write_all(fd, data.data, data.len) != 0 || fsync(fd) != 0 ||
-      close(fd) != 0 || rename(tmp.data, filename) != 0) {
+  if (fd < 0 || np__write_all(fd, data.data, data.len, NULL) != 0 ||
+      fsync(fd) != 0 || close(fd) != 0 || rename(tmp.data, filename) != 0) {
     int e = errno;
     if (fd >= 0) {
       close(fd);

@@ -186,6 +186,24 @@ int np__net_write_all(int fd, const void *buf, size_t len, int timeout_ms,
   return NP_OK;
 }
 
+int np__write_all(int fd, const void *p, size_t n, np_error *err) {
+  const char *s = p;
+  while (n > 0) {
+    ssize_t w = write(fd, s, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      int e = w < 0 ? errno : EIO;
+      np__error_sys(err, e, "write");
+      errno = e; /* callers may report errno themselves */
+      return NP_ESYS;
+    }
+    s += w;
+    n -= (size_t)w;
+  }
+  return NP_OK;
+}
+
 int np__addr_format(const np__addr *a, char *host, size_t host_cap,
                     int *port) {
   if (a->ss.ss_family == AF_UNIX) {

@@ -47,6 +47,16 @@ int np__net_read(int fd, void *buf, size_t len, int timeout_ms, size_t *got,
 int np__net_write_all(int fd, const void *buf, size_t len, int timeout_ms,
                       np_error *err);
 
+/*
+ * Blocking write of all n bytes to any descriptor (regular file, pipe or
+ * socket): write(2) with EINTR and partial writes handled, no time-out.
+ * Unlike np__net_write_all it works on non-sockets, so SIGPIPE is not
+ * suppressed (the caller decides about that signal).  Returns NP_OK, or
+ * NP_ESYS ("write: <strerror>") with errno left set (EIO if write(2)
+ * returned 0); err may be NULL.
+ */
+int np__write_all(int fd, const void *p, size_t n, np_error *err);
+
 /* Set or clear O_NONBLOCK. */
 int np__net_set_nonblock(int fd, int on);
 

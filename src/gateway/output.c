@@ -1,6 +1,8 @@
 /* np_gw_output over a descriptor: buffered writes, sendfile for files. */
 #include "gateway/gw_internal.h"
 
+#include "core/net.h"
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,21 +12,8 @@
 
 #define OUT_BUF (64u * 1024)
 
-static int write_all(int fd, const char *p, size_t n) {
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return NP_ESYS;
-    p += w;
-    n -= (size_t)w;
-  }
-  return NP_OK;
-}
-
 static int fd_flush(np_gw_output *o) {
-  int rc = write_all(o->fd, o->buf.data, o->buf.len);
+  int rc = np__write_all(o->fd, o->buf.data, o->buf.len, NULL);
   o->written += o->buf.len;
   np_buf_reset(&o->buf);
   return rc;
@@ -37,7 +26,7 @@ static int fd_write(np_gw_output *o, const void *data, size_t len) {
       return rc;
     if (len > OUT_BUF) {
       o->written += len;
-      return write_all(o->fd, data, len);
+      return np__write_all(o->fd, data, len, NULL);
     }
   }
   return np_buf_append(&o->buf, data, len);
@@ -71,7 +60,7 @@ static int fd_sendfile(np_gw_output *o, int fd, uint64_t off,
     ssize_t r = np__gw_read_at(fd, block, want, off);
     if (r <= 0)
       return r == 0 ? NP_EOF : NP_ESYS;
-    rc = write_all(o->fd, block, (size_t)r);
+    rc = np__write_all(o->fd, block, (size_t)r, NULL);
     if (rc < 0)
       return rc;
     off += (uint64_t)r;
