@@ -432,6 +432,26 @@ TEST(transfer_encoding_not_ending_in_chunked_closes_the_connection) {
   finish();
 }
 
+TEST(client_host_is_the_dotted_quad_of_the_peer) {
+  np_httpd_options o;
+  np_httpd_options_init(&o);
+  int port = start(&o);
+  struct sockaddr_in me = {0}, a = {0};
+  me.sin_family = a.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.105.20.0", &me.sin_addr); /* all of 127/8 is local */
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  a.sin_port = htons((uint16_t)port);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT(bind(fd, (struct sockaddr *)&me, sizeof me) == 0);
+  ASSERT(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+  const char *req = "GET / HTTP/1.0\r\nUser-Agent: q\r\n\r\n";
+  ASSERT(write(fd, req, strlen(req)) > 0);
+  recv_for(fd, buf, sizeof buf, 2000);
+  ASSERT(strstr(buf, "\r\n\r\nhello q from 127.105.20.0"));
+  close(fd);
+  finish();
+}
+
 /* client_address over IPv6: the numeric form, and the client's port. */
 static int client_port_seen;
 static int do_port(np_httpd_req *r, void *ctx) {
