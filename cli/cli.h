@@ -23,6 +23,13 @@ int np_cli_usage_error(const char *sub, const char *fmt, ...)
 int np_cli_is_help(const char *arg);
 
 /*
+ * A decimal number option in [lo, hi] (0 <= lo <= hi): digits only, no
+ * sign and no spaces (np__parse_uint, not strtol).  Returns the number, or
+ * -1 when s is not such a number.
+ */
+long np_cli_number(const char *s, long lo, long hi);
+
+/*
  * Read standard input one line at a time (without the trailing "\n" or
  * "\r\n"), calling fn for each; stops early when fn returns non-zero.
  * Returns 0, or -1 on a read error.  The line is only valid during the call.

@@ -46,14 +46,6 @@ static void demo_usage(FILE *f) {
           "  -q, --quiet        do not log requests to stderr\n");
 }
 
-static long number(const char *s, long lo, long hi) {
-  char *end;
-  if (!*s || *s == '-' || *s == '+')
-    return -1;
-  long v = strtol(s, &end, 10); /* a command-line number, not protocol */
-  return (*end || v < lo || v > hi) ? -1 : v;
-}
-
 typedef struct demo_args {
   const char *bind;
   long port, threads;
@@ -79,9 +71,10 @@ static int parse_args(int argc, char **argv, demo_args *a) {
       a->bind = v;
       i++;
     } else if (strcmp(o, "--threads") == 0 && v &&
-               (a->threads = number(v, 1, 256)) > 0) {
+               (a->threads = np_cli_number(v, 1, 256)) > 0) {
       i++;
-    } else if (o[0] != '-' && (a->port = number(o, 0, 65535)) >= 0) {
+    } else if (o[0] != '-' &&
+               (a->port = np_cli_number(o, 0, 65535)) >= 0) {
       continue;
     } else {
       return np_cli_usage_error("gateway-demo", "bad argument '%s'", o);

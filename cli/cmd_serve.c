@@ -40,15 +40,6 @@ static void serve_usage(FILE *f) {
           "SIGINT or SIGTERM stops it after the requests in flight.\n");
 }
 
-/* A decimal in [lo, hi], or -1. */
-static long number(const char *s, long lo, long hi) {
-  char *end;
-  if (!*s || *s == '-' || *s == '+')
-    return -1;
-  long v = strtol(s, &end, 10); /* a command-line number, not protocol */
-  return (*end || v < lo || v > hi) ? -1 : v;
-}
-
 typedef struct serve_args {
   const char *bind, *dir, *proto;
   long port, threads;
@@ -78,11 +69,12 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       a->dir = v;
     else if (!strcmp(o, "-p") || !strcmp(o, "--protocol"))
       a->proto = v;
-    else if (!strcmp(o, "--threads") && (a->threads = number(v, 1, 1024)) < 0)
+    else if (!strcmp(o, "--threads") &&
+             (a->threads = np_cli_number(v, 1, 1024)) < 0)
       return np_cli_usage_error("serve", "--threads takes 1..1024");
     else if (!takes && o[0] == '-' && o[1])
       return np_cli_usage_error("serve", "unknown option %s", o);
-    else if (!takes && (a->port = number(o, 0, 65535)) < 0)
+    else if (!takes && (a->port = np_cli_number(o, 0, 65535)) < 0)
       return np_cli_usage_error("serve", "bad port '%s'", o);
     if (takes)
       i++;

@@ -1,11 +1,20 @@
 /* Line input and JSON output for the subcommands (cli.h). */
 #include "cli.h"
 
+#include "core/internal.h"
 #include "core/unicode.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+
+long np_cli_number(const char *s, long lo, long hi) {
+  uint64_t v;
+  if (np__parse_uint(s, strlen(s), (uint64_t)hi, &v) != NP_OK ||
+      v < (uint64_t)lo)
+    return -1;
+  return (long)v;
+}
 
 int np_cli_each_line(FILE *in, np_cli_line_fn fn, void *ctx) {
   char *line = NULL;
