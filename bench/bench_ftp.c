@@ -7,8 +7,10 @@
  * memory (ru_maxrss from wait4) are measured the same way: wall time of
  * the whole child (connect, login, transfer, quit), MB/s = size / time.
  *
- *   bench_ftp [--quick] [--runs K] [--mib N]
- * --quick moves 128 MiB; the default is 1024 MiB.  Needs vsftpd, curl and
+ *   bench_ftp [--source DIR] [--runs K] [--quick] [--no-python] [--mib N]
+ * --quick moves 128 MiB (unless --mib says otherwise); the default is
+ * 1024 MiB.  netproto's client runs as this program re-executed with
+ * --child-get/--child-put, so every client is timed by npb_run_timed.  Needs vsftpd, curl and
  * python3 (scripts/deps.txt); a missing peer prints n/a.  The file served
  * is sparse and uploads land in a temporary folder, so the disk is not the
  * bottleneck.  Nothing here fails on speed.
@@ -18,55 +20,21 @@
 
 #include "netproto/ftp.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
+#include <limits.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define BLOCK (256 * 1024)
 
-static char tmp[256], big[300], conf[300];
+static char tmp[256], big[300], conf[300], self[4096];
 static int port;
 static long long size_bytes;
 static pid_t server = -1;
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
-static int free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t l = sizeof a;
-  bind(fd, (struct sockaddr *)&a, sizeof a);
-  getsockname(fd, (struct sockaddr *)&a, &l);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-static int can_connect(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_port = htons((uint16_t)port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-  close(fd);
-  return ok;
-}
 
 static const char *find_vsftpd(void) {
   static const char *paths[] = {"/usr/sbin/vsftpd", "/usr/local/sbin/vsftpd"};
@@ -97,7 +65,9 @@ static int setup(void) {
   if (fd < 0 || ftruncate(fd, size_bytes) != 0)
     return -1;
   close(fd);
-  port = free_port();
+  port = npb_free_port();
+  if (port < 0)
+    return -1;
   snprintf(conf, sizeof conf, "%s/vsftpd.conf", tmp);
   FILE *c = fopen(conf, "w");
   if (!c)
@@ -120,22 +90,13 @@ static int start_server(void) {
   const char *vs = find_vsftpd();
   if (!vs)
     return -1;
-  server = fork();
-  if (server == 0) {
-    setsid(); /* its own group: the per-session children go with it */
-    execl(vs, vs, conf, (char *)NULL);
-    _exit(127);
-  }
-  for (int i = 0; i < 100 && !can_connect(); i++)
-    sleep_ms(50);
-  return can_connect() ? 0 : -1;
+  char *argv[] = {(char *)vs, conf, NULL};
+  server = npb_spawn(argv, NULL);
+  return server > 0 && npb_wait_port(port, 5000) == 0 ? 0 : -1;
 }
 
 static void stop_server(void) {
-  if (server > 0) {
-    kill(-server, SIGKILL);
-    waitpid(server, NULL, 0);
-  }
+  npb_stop(server);
   char cmd[400];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
   if (tmp[0] && system(cmd) != 0)
@@ -181,11 +142,13 @@ static int netproto_child(int upload) {
   return rc ? 1 : 0;
 }
 
-/* Run one client in a child; its wall time (s) and peak RSS (KiB). */
+/* Run one client as a program; its wall time (s) and peak RSS (KiB). */
 static int run_child(const char *who, int upload, double *secs, long *rss) {
-  char url[200], py[900];
+  char url[200], py[900], pstr[16], sstr[32];
   snprintf(url, sizeof url, "ftp://127.0.0.1:%d/%s", port,
            upload ? "pub/up.bin" : "big.bin");
+  snprintf(pstr, sizeof pstr, "%d", port);
+  snprintf(sstr, sizeof sstr, "%lld", size_bytes);
   snprintf(py, sizeof py,
            "import ftplib\n"
            "f = ftplib.FTP()\nf.connect('127.0.0.1', %d)\nf.login()\n"
@@ -199,42 +162,25 @@ static int run_child(const char *who, int upload, double *secs, long *rss) {
            "    assert n[0] == %lld\n"
            "f.quit()\n",
            port, upload, big, BLOCK, BLOCK, size_bytes);
-  uint64_t t0 = npb_now_ns();
-  pid_t pid = fork();
-  if (pid < 0)
+  char *np_argv[] = {self, upload ? "--child-put" : "--child-get", pstr, big,
+                     sstr, NULL};
+  char *curl_put[] = {"curl", "-s", "-S", "-T", big, url, NULL};
+  char *curl_get[] = {"curl", "-s", "-S", "-o", "/dev/null", url, NULL};
+  char *python[] = {"python3", "-c", py, NULL};
+  char **argv = !strcmp(who, "netproto") ? np_argv
+                : !strcmp(who, "curl")   ? (upload ? curl_put : curl_get)
+                                         : python;
+  double ns;
+  if (npb_run_timed(argv, &ns, rss) != 0)
     return -1;
-  if (pid == 0) {
-    if (!strcmp(who, "netproto"))
-      _exit(netproto_child(upload));
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    if (!strcmp(who, "curl")) {
-      if (upload)
-        execlp("curl", "curl", "-s", "-S", "-T", big, url, (char *)NULL);
-      else
-        execlp("curl", "curl", "-s", "-S", "-o", "/dev/null", url,
-               (char *)NULL);
-    } else {
-      execlp("python3", "python3", "-c", py, (char *)NULL);
-    }
-    _exit(127);
-  }
-  int status = 0;
-  struct rusage ru;
-  if (wait4(pid, &status, 0, &ru) < 0)
-    return -1;
-  *secs = (double)(npb_now_ns() - t0) / 1e9;
-  *rss = ru.ru_maxrss;
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+  *secs = ns / 1e9;
+  return 0;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
+#define MAX_RUNS 16
 
 static void measure(const char *who, int upload, int runs) {
-  double t[16], best = -1;
+  double t[MAX_RUNS];
   long peak = 0;
   int ok = 0;
   for (int r = 0; r < runs; r++) {
@@ -256,28 +202,47 @@ static void measure(const char *who, int upload, int runs) {
     npb_table_row(who, -1, -1, note);
     return;
   }
-  qsort(t, (size_t)ok, sizeof t[0], cmp_double);
-  best = t[0];
-  double med = t[ok / 2];
+  double best = npb_min(t, ok), med = npb_median(t, ok);
   snprintf(note, sizeof note, "median %.2f s, peak RSS %ld KiB", med, peak);
   npb_table_row(who, (double)size_bytes / med / 1e6,
                 (double)size_bytes / best / 1e6, note);
 }
 
+/* The re-executed netproto client: --child-get|--child-put PORT FILE SIZE. */
+static int child_main(char **argv) {
+  long p, sz;
+  if (npb_parse_count(argv[2], 1, 65535, &p) != 0 ||
+      npb_parse_count(argv[4], 0, LONG_MAX, &sz) != 0)
+    return 2;
+  port = (int)p;
+  size_bytes = sz;
+  snprintf(big, sizeof big, "%s", argv[3]);
+  return netproto_child(!strcmp(argv[1], "--child-put"));
+}
+
+static int own_option(void *ctx, int argc, char **argv, int i) {
+  if (strcmp(argv[i], "--mib") != 0)
+    return 0;
+  if (i + 1 >= argc || npb_parse_count(argv[i + 1], 1, 1L << 20, ctx) != 0)
+    return -1;
+  return 2;
+}
+
 int main(int argc, char **argv) {
-  int runs = 3;
-  long long mib = 1024;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--quick"))
-      mib = 128, runs = 1;
-    else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
-      runs = atoi(argv[++i]);
-    else if (!strcmp(argv[i], "--mib") && i + 1 < argc)
-      mib = atoll(argv[++i]);
-  }
-  if (runs < 1 || runs > 16)
-    runs = 3;
-  size_bytes = mib << 20;
+  if (argc == 5 && (!strcmp(argv[1], "--child-get") ||
+                    !strcmp(argv[1], "--child-put")))
+    return child_main(argv);
+  npb_options opt;
+  long mib = 0;
+  npb_options_init(&opt, "bench_ftp", 3);
+  if (npb_parse_options(&opt, argc, argv, "[--mib N]", own_option, &mib))
+    return 2;
+  if (mib == 0)
+    mib = opt.quick ? 128 : 1024;
+  int runs = opt.runs > MAX_RUNS ? MAX_RUNS : opt.runs;
+  size_bytes = (long long)mib << 20;
+  ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+  self[sl > 0 ? sl : 0] = '\0';
   npb_print_machine();
   if (setup() != 0 || start_server() != 0) {
     printf("bench_ftp: vsftpd did not start (is it installed?)\n");
@@ -288,12 +253,16 @@ int main(int argc, char **argv) {
   for (int upload = 0; upload <= 1; upload++) {
     char title[128];
     snprintf(title, sizeof title,
-             "FTP %s of %lld MiB over loopback from vsftpd (%d run%s)",
+             "FTP %s of %ld MiB over loopback from vsftpd (%d run%s)",
              upload ? "upload (STOR)" : "download (RETR)", mib, runs,
              runs > 1 ? "s" : "");
     npb_table_begin(title, NPB_MBPS);
-    for (size_t i = 0; i < 3; i++)
-      measure(who[i], upload, runs);
+    for (size_t i = 0; i < 3; i++) {
+      if (i == 2 && !opt.python)
+        npb_table_row(who[i], -1, -1, "skipped (--no-python)");
+      else
+        measure(who[i], upload, runs);
+    }
     npb_table_end();
   }
   stop_server();
