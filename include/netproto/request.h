@@ -361,6 +361,19 @@ NP_API int np_password_mgr_is_authenticated(const np_password_mgr *m,
 NP_API np_handler *np_handler_basic_auth_new(np_password_mgr *m);
 NP_API np_handler *np_handler_proxy_basic_auth_new(np_password_mgr *m);
 
+/*
+ * HTTPDigestAuthHandler / ProxyDigestAuthHandler (order 490, before
+ * basic) on a manager the caller keeps.  The first WWW-Authenticate
+ * (Proxy-Authenticate) field is answered when it is Digest: algorithms
+ * MD5 and SHA (SHA-1) as Python, and beyond Python SHA-256 and
+ * SHA-512-256 (RFC 7616); qop "auth" (nonce count and a random cnonce) or
+ * none.  At most 5 retries in a row, then HTTPError "digest auth failed";
+ * a Basic challenge is left to the basic handler; another scheme is
+ * NP_EUNSUPPORTED, another qop NP_EREQUEST_URL, as Python.
+ */
+NP_API np_handler *np_handler_digest_auth_new(np_password_mgr *m);
+NP_API np_handler *np_handler_proxy_digest_auth_new(np_password_mgr *m);
+
 enum {
   /* Forward Authorization, Proxy-Authorization and Cookie on a redirect
    * to another scheme, host or port, as CPython does (unsafe). */

@@ -6,7 +6,8 @@
  * -k keeps credentials on cross-origin redirects; -c adds a cookie
  * processor with an empty jar; -u user:pass a basic auth handler whose
  * manager (default realm) holds them for the URL; -p user:pass the same
- * with a prior-auth manager that knows the URL needs them.  Output: "status N",
+ * with a prior-auth manager that knows the URL needs them; -D user:pass
+ * as -u with a digest handler too.  Output: "status N",
  * "url U", "reason R", the Content-type header, then "body:" and the body;
  * or "error NAME [code N]" then the HTTPError response's body.
  */
@@ -38,11 +39,13 @@ int main(int argc, char **argv) {
   unsigned flags = 0;
   int cookies = 0;
   const char *userpass = NULL;
-  int prior = 0;
+  int prior = 0, digest = 0;
   for (int i = 1; i < argc; i++) {
-    if ((strcmp(argv[i], "-u") == 0 || strcmp(argv[i], "-p") == 0) &&
+    if ((strcmp(argv[i], "-u") == 0 || strcmp(argv[i], "-p") == 0 ||
+         strcmp(argv[i], "-D") == 0) &&
         i + 1 < argc) {
       prior = argv[i][1] == 'p';
+      digest = argv[i][1] == 'D';
       userpass = argv[++i];
     }
     else if (strcmp(argv[i], "-c") == 0)
@@ -64,7 +67,8 @@ int main(int argc, char **argv) {
   np_opener *o;
   np_cookiejar *jar = cookies ? np_cookiejar_new(NULL) : NULL;
   np_password_mgr *pm = NULL;
-  np_handler *hs[3] = {np_handler_redirect_new(0, 0, flags), NULL, NULL};
+  np_handler *hs[4] = {np_handler_redirect_new(0, 0, flags), NULL, NULL,
+                       NULL};
   size_t nhs = 1;
   if (jar)
     hs[nhs++] = np_handler_cookie_new(jar);
@@ -80,6 +84,8 @@ int main(int argc, char **argv) {
                                    : NP_PASSWORD_MGR_DEFAULT_REALM);
     np_password_mgr_add(pm, NULL, url, user, colon + 1, prior);
     hs[nhs++] = np_handler_basic_auth_new(pm);
+    if (digest)
+      hs[nhs++] = np_handler_digest_auth_new(pm);
   }
   if (np_build_opener(&o, hs, nhs, &err) != NP_OK)
     return 2;
