@@ -122,6 +122,14 @@ static gw_entry *find(const np_gw_environ *e, const char *name, size_t len) {
   return NULL;
 }
 
+/* Room for one more entry: the key limit, then the array's capacity. */
+static int room_for_one(np_gw_environ *e) {
+  if (e->n >= NP_GW_MAX_KEYS)
+    return NP_ETOOLARGE;
+  return np__array_reserve(&e->entries, &e->cap, e->n + 1,
+                           sizeof *e->entries, 32);
+}
+
 /* The entry for name, created (value unset) when missing. */
 static int slot(np_gw_environ *e, const char *name, gw_entry **out) {
   if (!name || !*name)
@@ -132,12 +140,9 @@ static int slot(np_gw_environ *e, const char *name, gw_entry **out) {
     *out = en;
     return NP_OK;
   }
-  if (e->n >= NP_GW_MAX_KEYS)
-    return NP_ETOOLARGE;
-  int grown = np__array_reserve(&e->entries, &e->cap, e->n + 1,
-                                sizeof *e->entries, 32);
-  if (grown)
-    return grown;
+  int rc = room_for_one(e);
+  if (rc)
+    return rc;
   const char *copy = arena_copy(e, name, len);
   if (!copy)
     return e->bytes + len + 1 > NP_GW_MAX_ENVIRON_BYTES ? NP_ETOOLARGE
@@ -154,12 +159,9 @@ static int slot(np_gw_environ *e, const char *name, gw_entry **out) {
  * no lookup. */
 int np__gw_environ_add(np_gw_environ *e, const char *name, size_t name_len,
                        const char *value, size_t len) {
-  if (e->n >= NP_GW_MAX_KEYS)
-    return NP_ETOOLARGE;
-  int grown = np__array_reserve(&e->entries, &e->cap, e->n + 1,
-                                sizeof *e->entries, 32);
-  if (grown)
-    return grown;
+  int rc = room_for_one(e);
+  if (rc)
+    return rc;
   const char *n = arena_copy(e, name, name_len);
   const char *v = n ? arena_copy(e, value ? value : "", len) : NULL;
   if (!v)
