@@ -292,6 +292,8 @@ typedef struct np_proxies {
  * zeroed or freed; NP_ENOMEM.
  */
 NP_API int np_getproxies_environment(np_proxies *out, char *const *envp);
+/* getproxies(): np_getproxies_environment(out, NULL). */
+NP_API int np_getproxies(np_proxies *out);
 /* The proxy for a scheme (or "no"), or NULL.  Borrowed. */
 NP_API const char *np_proxies_get(const np_proxies *p, const char *scheme);
 /* Set (copy) or, with url NULL, remove the proxy of a scheme. NP_ENOMEM. */
@@ -403,8 +405,37 @@ NP_API void np_install_opener(np_opener *o);
 /* urlopen(url, data, timeout): with the installed opener. */
 NP_API int np_urlopen(const char *url, const void *data, size_t data_len,
                       int timeout_ms, np_response **out, np_error *err);
-/* Free the default opener np_urlopen made (part of urlcleanup()). */
+/*
+ * urlcleanup(): remove the temporary files np_urlretrieve made and free
+ * the default opener np_urlopen made.  Not thread-safe.
+ */
 NP_API void np_urlcleanup(void);
+
+/* reporthook(blocknum, blocksize, totalsize): totalsize -1 when unknown. */
+typedef void (*np_reporthook_fn)(void *ctx, long long blocknum,
+                                 size_t blocksize, long long totalsize);
+
+/*
+ * urlretrieve(url, filename, reporthook, data): copy the URL's body to
+ * filename (NULL: a new temporary file, removed by np_urlcleanup), in
+ * 8 KiB blocks, calling hook (may be NULL) once before the first block
+ * and after each.  opener NULL: the one np_urlopen uses.  *path (the
+ * caller frees it with np_free) is the file written; a file: URL without
+ * filename is not copied and *path is its local path.  *headers (may be
+ * NULL) receives the response, closed, for its status and headers.
+ * NP_EREQUEST_CONTENT_TOO_SHORT when fewer bytes came than
+ * Content-Length said (the file and *path are kept, as Python keeps
+ * them); the statuses of np_urlopen; NP_ESYS for the file.
+ */
+NP_API int np_urlretrieve(np_opener *opener, const char *url,
+                          const char *filename, const void *data,
+                          size_t data_len, np_reporthook_fn hook, void *ctx,
+                          char **path, np_response **headers, np_error *err);
+
+/* pathname2url / url2pathname (POSIX): quote and unquote, appended to
+ * out.  The np_buf's statuses. */
+NP_API int np_pathname2url(np_buf *out, const char *path, size_t len);
+NP_API int np_url2pathname(np_buf *out, const char *url, size_t len);
 
 #ifdef __cplusplus
 }

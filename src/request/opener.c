@@ -246,6 +246,7 @@ int np_build_opener(np_opener **out, np_handler **handlers, size_t n,
 void np_install_opener(np_opener *o) { installed = o; }
 
 void np_urlcleanup(void) {
+  np__retrieve_cleanup();
   np_opener_free(default_opener);
   default_opener = NULL;
 }

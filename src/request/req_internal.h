@@ -61,4 +61,7 @@ int np__base64_append(np_buf *out, const char *s, size_t len);
 int np__request_set_proxy(np_request *req, const char *hostport,
                           const char *type);
 
+/* urlcleanup's part in retrieve.c: remove the temporary files. */
+void np__retrieve_cleanup(void);
+
 #endif /* NP_REQUEST_INTERNAL_H */

@@ -121,8 +121,8 @@ int np_response_read(np_response *r, void *buf, size_t n, size_t *got,
   while (total < n) {
     size_t k;
     int rc = read_some(r, (char *)buf + total, n - total, &k, err);
-    if (rc != NP_OK) {
-      *got = total;
+    if (rc != NP_OK) { /* the bytes of a cut-short read still count */
+      *got = total + k;
       return rc;
     }
     if (k == 0)

@@ -384,3 +384,16 @@ TEST(password_mgr_default_realm_and_prior_auth) {
   ASSERT_EQ_INT(np_password_mgr_is_authenticated(p, "http://h/p/q"), 0);
   np_password_mgr_free(p);
 }
+
+TEST(pathname2url_and_back) {
+  np_buf b;
+  np_buf_init(&b, 0);
+  ASSERT_OK(np_pathname2url(&b, "/tmp/a b/c%d?e", 14));
+  ASSERT_EQ_MEM(b.data, b.len, "/tmp/a%20b/c%25d%3Fe");
+  np_buf c;
+  np_buf_init(&c, 0);
+  ASSERT_OK(np_url2pathname(&c, b.data, b.len));
+  ASSERT_EQ_MEM(c.data, c.len, "/tmp/a b/c%d?e");
+  np_buf_free(&b);
+  np_buf_free(&c);
+}
