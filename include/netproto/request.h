@@ -264,6 +264,12 @@ NP_API np_handler *np_handler_default_error_new(void);
 NP_API np_handler *np_handler_error_processor_new(void);
 NP_API np_handler *np_handler_data_new(void);
 NP_API np_handler *np_handler_file_new(void);
+/* FTPHandler: ftp://[user[:pass]@]host[:port]/dir/file[;type=a|i|d], one
+ * control connection per URL (ftplib's client): RETR for a file, LIST
+ * for a directory or a path RETR refuses with 550; Content-type from the
+ * suffix, Content-length when the 150 reply gives it; status 0.  FTP
+ * failures keep their NP_EFTP_* status, message "ftp error: ...". */
+NP_API np_handler *np_handler_ftp_new(void);
 
 /* HTTPCookieProcessor(jar): Cookie on requests (unless the caller set
  * one), Set-Cookie of every response into the jar.  The jar stays the
@@ -388,7 +394,7 @@ NP_API np_handler *np_handler_redirect_new(int max_redirections,
 
 /*
  * build_opener(*handlers): an opener with the default handlers (proxy
- * from the environment, unknown,
+ * from the environment, unknown, ftp,
  * http, https, default_error, redirect, file, error_processor, data) and
  * then the n given ones; a given handler whose kind is a default's
  * replaces it.  The opener owns the given handlers from here on, also on

@@ -203,18 +203,20 @@ static void fd_close(void *ctx) {
 }
 
 /* mimetypes.guess_type for the common suffixes; NULL when unknown. */
-static const char *guess_type(const char *path) {
+const char *np__guess_type(const char *path) {
   static const char *const map[][2] = {
       {".html", "text/html"},       {".htm", "text/html"},
       {".txt", "text/plain"},       {".css", "text/css"},
       {".js", "text/javascript"},   {".json", "application/json"},
-      {".xml", "text/xml"},         {".png", "image/png"},
+      {".xml", "application/xml"},         {".png", "image/png"},
       {".jpg", "image/jpeg"},       {".jpeg", "image/jpeg"},
       {".gif", "image/gif"},        {".svg", "image/svg+xml"},
       {".pdf", "application/pdf"},  {".zip", "application/zip"},
-      {".csv", "text/csv"},         {".c", "text/plain"},
-      {".h", "text/plain"},         {".py", "text/x-python"},
-      {".tar", "application/x-tar"}, {".wasm", "application/wasm"}};
+      {".csv", "text/csv"},         {".c", "text/x-csrc"},
+      {".h", "text/x-chdr"},         {".py", "text/x-python"},
+      {".tar", "application/x-tar"}, {".wasm", "application/wasm"},
+      {".bin", "application/octet-stream"}, {".md", "text/markdown"},
+      {".mp4", "video/mp4"},        {".webp", "image/webp"}};
   const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
   if (!dot || (slash && slash > dot))
     return NULL;
@@ -251,7 +253,7 @@ static bool host_is_local(const char *host) {
 
 static int file_headers(np_response *r, const char *path,
                         const struct stat *st) {
-  const char *mt = guess_type(path);
+  const char *mt = np__guess_type(path);
   if (!mt)
     mt = "text/plain";
   char len[32];

@@ -212,7 +212,8 @@ int np_build_opener(np_opener **out, np_handler **handlers, size_t n,
   np_handler *defaults[] = {
       np_handler_proxy_new(NULL),     np_handler_unknown_new(),       np_handler_http_new(),
       np_handler_https_new(NULL),     np_handler_default_error_new(),
-      np_handler_redirect_new(0, 0, 0), np_handler_file_new(),
+      np_handler_redirect_new(0, 0, 0), np_handler_ftp_new(),
+      np_handler_file_new(),
       np_handler_error_processor_new(), np_handler_data_new()};
   np_opener *o = NULL;
   int rc = np_opener_new(&o);

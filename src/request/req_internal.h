@@ -61,6 +61,8 @@ int np__base64_append(np_buf *out, const char *s, size_t len);
 int np__request_set_proxy(np_request *req, const char *hostport,
                           const char *type);
 
+/* mimetypes.guess_type for common suffixes of a path or URL, or NULL. */
+const char *np__guess_type(const char *path);
 /* urlcleanup's part in retrieve.c: remove the temporary files. */
 void np__retrieve_cleanup(void);
 

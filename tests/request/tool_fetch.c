@@ -27,7 +27,9 @@ static void print_resp(np_response *r) {
   printf("content-type %.*s\n", NP_SLICE_ARG(ct));
   if (np_response_read_all(r, &body, &err) != NP_OK)
     printf("read error %s\n", np_status_name(err.code));
-  printf("body:\n%.*s\n", (int)body.len, body.data ? body.data : "");
+  printf("body:\n");
+  fwrite(body.data ? body.data : "", 1, body.len, stdout); /* NULs too */
+  printf("\n");
   np_buf_free(&body);
   np_error_clear(&err);
 }
