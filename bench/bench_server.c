@@ -346,10 +346,16 @@ static void measure_rps(server *s, int n, int nrounds) {
     if (start_server(&s[i]) <= 0)
       fprintf(stderr, "bench_server: %s did not start\n", s[i].name);
   }
+  /* Each round starts one server later, and each run waits for the
+   * previous one to settle, so that no server is always the one measured
+   * right after python's connection-per-request run (as in
+   * bench_gateway). */
   for (int round = 0; round < nrounds; round++) {
-    for (int i = 0; i < n; i++) {
+    for (int k = 0; k < n; k++) {
+      int i = (round + k) % n;
       if (s[i].pid <= 0)
         continue;
+      sleep_ms(500);
       char url[128];
       double count = 0, cpu;
       long long t0 = tree_ticks(s[i].pid);

@@ -145,7 +145,11 @@ NP_API int np_httpd_send_response_only(np_httpd_req *r, int code,
                                        const char *message);
 /* send_header.  NP_EINVAL when the name is not a token or either part
  * holds CR, LF or NUL (response splitting).  "Connection: close" and
- * "keep-alive" set close_connection as in Python. */
+ * "keep-alive" set close_connection as in Python.  The connection is kept
+ * after a response only when its end is known: Content-Length, no body
+ * (HEAD, 1xx, 204, 304), or "Transfer-Encoding: ...chunked" to an
+ * HTTP/1.1 request on an HTTP/1.1 server (the handler writes the chunk
+ * framing itself); otherwise it closes after the body. */
 NP_API int np_httpd_send_header(np_httpd_req *r, const char *name,
                                 const char *value);
 NP_API int np_httpd_send_header_n(np_httpd_req *r, const char *name,
@@ -166,7 +170,8 @@ NP_API int np_httpd_send_file(np_httpd_req *r, int fd, uint64_t offset,
  * `room` bytes to out and returns NP_OK, setting *done at the last piece;
  * an empty piece that is not the last yields to other connections.  A
  * negative return aborts the response (the connection is closed).  The
- * handler sets Content-Length, or the connection closes after the body.
+ * handler sets Content-Length or sends chunks (see np_httpd_send_header),
+ * or the connection closes after the body.
  * free_fn (may be NULL) gets ctx once, when the body ends, fails, or the
  * connection goes.  Runs in the loop thread; must not block.  One stream
  * per response, last; not with np_httpd_send_file.  If this call fails,
