@@ -336,7 +336,9 @@ static unsigned char *uq_fast(unsigned char *d, const unsigned char *s,
                               bool text) {
   for (;;) {
     unsigned i;
-    if (end - s >= 8) {
+    if (s < end && *s == '%') {
+      i = 0; /* escapes often come in runs (UTF-8): no word scan between */
+    } else if (end - s >= 8) {
       uint64_t w = uq_load(s);
       uint64_t m = uq_match(w, '%') | (plus ? uq_match(w, '+') : 0);
       memcpy(d, s, 8);
