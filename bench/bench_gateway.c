@@ -37,65 +37,6 @@
 static int seconds = 5, rounds = 3, threads = 2;
 static char dir[256];
 
-static void sleep_ms(int ms) {
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
-static int free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t l = sizeof a;
-  bind(fd, (struct sockaddr *)&a, sizeof a);
-  getsockname(fd, (struct sockaddr *)&a, &l);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-static int wait_port(int port) {
-  for (int i = 0; i < 200; i++) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    if (ok)
-      return 0;
-    sleep_ms(25);
-  }
-  return -1;
-}
-
-static void stop(pid_t pid) {
-  if (pid <= 0)
-    return;
-  kill(pid, SIGTERM);
-  for (int i = 0; i < 200; i++) {
-    if (waitpid(pid, NULL, WNOHANG) == pid)
-      return;
-    sleep_ms(25);
-  }
-  kill(-pid, SIGKILL);
-  waitpid(pid, NULL, 0);
-}
-
-static pid_t spawn(char *const argv[]) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    int null = open("/dev/null", O_RDWR);
-    dup2(null, 1);
-    dup2(null, 2);
-    setpgid(0, 0);
-    execvp(argv[0], argv);
-    _exit(127);
-  }
-  return pid;
-}
-
 /* The application every server runs. */
 static int hello(void *ctx, np_gw_environ *env, np_gw_start *sr,
                  np_gw_body *body) {
@@ -153,7 +94,7 @@ static pid_t start_nginx(int port) {
           dir, dir, dir, dir, dir, dir, dir, port);
   fclose(f);
   char *argv[] = {"nginx", "-c", path, "-p", dir, NULL};
-  return spawn(argv);
+  return npb_spawn(argv, NULL);
 }
 
 static pid_t start_cpython(int port) {
@@ -169,7 +110,7 @@ static pid_t start_cpython(int port) {
            ".serve_forever()\n",
            port);
   char *argv[] = {"python3", "-c", code, NULL};
-  return spawn(argv);
+  return npb_spawn(argv, NULL);
 }
 
 /* utime + stime of one process (all its threads), in clock ticks. */
@@ -243,16 +184,16 @@ typedef struct server {
 } server;
 
 static void start(server *s, int kind) {
-  s->port = free_port();
+  s->port = npb_free_port();
   s->rps = -1;
   s->cpu_us = -1;
   s->pid = kind == 0   ? start_gateway(s->port, false)
            : kind == 1 ? start_gateway(s->port, true)
            : kind == 2 ? start_nginx(s->port)
                        : start_cpython(s->port);
-  if (s->pid <= 0 || wait_port(s->port) != 0) {
+  if (s->pid <= 0 || npb_wait_port(s->port, 5000) != 0) {
     fprintf(stderr, "bench_gateway: %s did not start\n", s->name);
-    stop(s->pid);
+    npb_stop(s->pid);
     s->pid = -1;
   }
 }
@@ -298,7 +239,7 @@ int main(int argc, char **argv) {
       int i = (r + k) % 4;
       if (s[i].pid <= 0)
         continue;
-      sleep_ms(500);
+      npb_sleep_ms(500);
       double count = 0;
       long long t0 = tree_ticks(s[i].pid);
       double v = run_wrk(s[i].port, s[i].name, &count);
@@ -311,7 +252,7 @@ int main(int argc, char **argv) {
         s[i].cpu_us = cpu;
     }
   for (int i = 0; i < 4; i++)
-    stop(s[i].pid);
+    npb_stop(s[i].pid);
   printf("\nhello application, wrk -t2 -c64 -d%ds, keep-alive, loopback, "
          "best of %d rounds (gateway: %d threads, nginx: 2 workers)\n",
          seconds, rounds, threads);

@@ -18,6 +18,8 @@
  * n/a.  Nothing here fails on speed.
  */
 #define _GNU_SOURCE
+#include "harness.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -44,23 +46,6 @@ static int seconds = 5, rounds = 3, idle_conns = 10000;
 static int pinned;
 static char dir[256], cli[4096];
 
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
-static int free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a = {0};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t l = sizeof a;
-  bind(fd, (struct sockaddr *)&a, sizeof a);
-  getsockname(fd, (struct sockaddr *)&a, &l);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 static int dial(int port, int nonblock) {
   int fd = socket(AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
   struct sockaddr_in a = {0};
@@ -75,48 +60,16 @@ static int dial(int port, int nonblock) {
   return fd;
 }
 
-static int wait_port(int port) {
-  for (int i = 0; i < 200; i++) {
-    int fd = dial(port, 0);
-    if (fd >= 0) {
-      close(fd);
-      return 0;
-    }
-    sleep_ms(25);
-  }
-  return -1;
+/* npb_spawn's hook in pinned mode: the server runs on CPU 1 only. */
+static void pin_to_cpu1(void) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(1, &set);
+  sched_setaffinity(0, sizeof set, &set);
 }
 
 static pid_t spawn(char *const argv[]) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    int null = open("/dev/null", O_RDWR);
-    dup2(null, 1);
-    dup2(null, 2);
-    setpgid(0, 0);
-    if (pinned) {
-      cpu_set_t set;
-      CPU_ZERO(&set);
-      CPU_SET(1, &set);
-      sched_setaffinity(0, sizeof set, &set);
-    }
-    execvp(argv[0], argv);
-    _exit(127);
-  }
-  return pid;
-}
-
-static void stop(pid_t pid) {
-  if (pid <= 0)
-    return;
-  kill(pid, SIGTERM);
-  for (int i = 0; i < 200; i++) {
-    if (waitpid(pid, NULL, WNOHANG) == pid)
-      return;
-    sleep_ms(25);
-  }
-  kill(-pid, SIGKILL);
-  waitpid(pid, NULL, 0);
+  return npb_spawn(argv, pinned ? pin_to_cpu1 : NULL);
 }
 
 /* A field ("VmRSS:", "VmHWM:") of /proc/pid/status in KiB, or 0. */
@@ -290,7 +243,7 @@ typedef struct server {
 
 static pid_t start_server(server *s) {
   char port[16];
-  s->port = free_port();
+  s->port = npb_free_port();
   snprintf(port, sizeof port, "%d", s->port);
   if (!strcmp(s->name, "netproto serve")) {
     char www[300];
@@ -328,8 +281,8 @@ static pid_t start_server(server *s) {
                     "-d", www, port, NULL};
     s->pid = spawn(argv);
   }
-  if (s->pid <= 0 || wait_port(s->port) != 0) {
-    stop(s->pid);
+  if (s->pid <= 0 || npb_wait_port(s->port, 5000) != 0) {
+    npb_stop(s->pid);
     s->pid = -1;
   }
   return s->pid;
@@ -355,7 +308,7 @@ static void measure_rps(server *s, int n, int nrounds) {
       int i = (round + k) % n;
       if (s[i].pid <= 0)
         continue;
-      sleep_ms(500);
+      npb_sleep_ms(500);
       char url[128];
       double count = 0, cpu;
       long long t0 = tree_ticks(s[i].pid);
@@ -382,7 +335,7 @@ static void measure_rps(server *s, int n, int nrounds) {
     }
   }
   for (int i = 0; i < n; i++)
-    stop(s[i].pid);
+    npb_stop(s[i].pid);
 }
 
 /* Memory: a fresh server, one warm-up request, then idle_conns clients. */
@@ -398,12 +351,12 @@ static void measure_idle(server *s) {
     static const char r[] = "GET /s13.txt HTTP/1.0\r\n\r\n";
     char b[512];
     if (write(warm, r, sizeof r - 1) > 0 && read(warm, b, sizeof b) > 0)
-      sleep_ms(100);
+      npb_sleep_ms(100);
     close(warm);
   }
   s->base_kib = tree_kib(s->pid, "VmRSS:");
   int ok = hold_idle(s->port, idle_conns, fds);
-  sleep_ms(500);
+  npb_sleep_ms(500);
   s->idle_kib = tree_kib(s->pid, "VmRSS:");
   s->peak_kib = tree_kib(s->pid, "VmHWM:");
   s->idle_ok = ok;
@@ -411,7 +364,7 @@ static void measure_idle(server *s) {
     if (fds[i] >= 0)
       close(fds[i]);
   free(fds);
-  stop(s->pid);
+  npb_stop(s->pid);
 }
 
 static void ratio(const char *what, double np, double peer) {
