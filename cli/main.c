@@ -27,7 +27,7 @@ static void usage(FILE *out) {
           "\n"
           "commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
   fprintf(out,
           "\n"
           "Run 'netproto COMMAND --help' for a command's options.\n"
