@@ -103,7 +103,7 @@ static bool same_realm(const char *a, const char *b) {
   return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static char *dup0(const char *s) { return s ? np__strndup(s, strlen(s)) : NULL; }
+static char *dup0(const char *s) { return s ? np__copy_str(s, strlen(s)) : NULL; }
 
 static int add_one(np_password_mgr *m, const char *realm, np_buf *auth,
                    np_buf *path, const char *user, const char *passwd,
@@ -329,7 +329,7 @@ static int on_challenge(void *ctx, challenge *c) {
 static int retry_basic(basic_handler *self, np_opener *o, np_request *req,
                        const char *host, np_slice realm, np_response **resp,
                        np_error *err) {
-  char *rz = np__strndup(realm.ptr, realm.len);
+  char *rz = np__copy_str(realm.ptr, realm.len);
   const char *user, *pw;
   if (!rz)
     return np_error_set(err, NP_ENOMEM, "out of memory");

@@ -133,7 +133,7 @@ static int visit(redirect_handler *self, np_request *req, np_request *next,
   if (!grown)
     return NP_ENOMEM;
   next->visited = grown;
-  if (!(v.url = np__strndup(newurl, strlen(newurl))))
+  if (!(v.url = np__copy_str(newurl, strlen(newurl))))
     return NP_ENOMEM;
   next->visited[next->nvisited++] = v;
   return NP_OK;

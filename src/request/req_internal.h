@@ -39,8 +39,6 @@ struct np_request {
   size_t nvisited;
 };
 
-/* A NUL-terminated copy of s[0..len) (NULL on ENOMEM). */
-char *np__strndup(const char *s, size_t len);
 /* Python's str.capitalize() / str.title() of an ASCII header name,
  * into out (cap bytes, NUL-terminated; longer names are cut). */
 void np__hdr_capitalize(const char *in, char *out, size_t cap);

@@ -5,16 +5,6 @@
 
 #include <string.h>
 
-char *np__strndup(const char *s, size_t len) {
-  char *p = np_malloc(len + 1);
-  if (!p)
-    return NULL;
-  if (len)
-    memcpy(p, s, len);
-  p[len] = '\0';
-  return p;
-}
-
 void np__hdr_capitalize(const char *in, char *out, size_t cap) {
   size_t i = 0;
   for (; in[i] && i + 1 < cap; i++)
@@ -78,7 +68,7 @@ static int split_url(np_request *r, np_error *err) {
   if (!colon || tl == 0 || memchr(u, '/', tl))
     return np_error_set(err, NP_EREQUEST_UNKNOWN_TYPE, "unknown url type: '%s'",
                         r->full_url);
-  if (!(r->type = np__strndup(u, tl)))
+  if (!(r->type = np__copy_str(u, tl)))
     return NP_ENOMEM;
   for (size_t i = 0; i < tl; i++)
     r->type[i] = (char)np__lower((unsigned char)r->type[i]);
@@ -92,7 +82,7 @@ static int split_url(np_request *r, np_error *err) {
       return NP_ENOMEM;
     sel = rest + 2 + hl;
   }
-  r->host = host.data ? np_buf_detach(&host, NULL) : np__strndup("", 0);
+  r->host = host.data ? np_buf_detach(&host, NULL) : np__copy_str("", 0);
   if (!r->host)
     return NP_ENOMEM;
   int slash = sel != rest && *sel && *sel != '/';
@@ -121,7 +111,7 @@ static int request_host(np_request *r) {
     d--;
   if (d < n && d > 0 && p[d - 1] == ':')
     n = d - 1;
-  r->origin_req_host = np__strndup(p, n);
+  r->origin_req_host = np__copy_str(p, n);
   np_url_free(&u);
   if (!r->origin_req_host)
     return NP_ENOMEM;
@@ -139,7 +129,7 @@ int np_request_new(np_request **out, const char *url, size_t len,
   memset(r, 0, sizeof *r);
   r->timeout_ms = -1;
   unwrap(&url, &len);
-  r->full_url = np__strndup(url, len);
+  r->full_url = np__copy_str(url, len);
   const char *hash = memchr(url, '#', len);
   /* _splittag uses rpartition: the last '#' starts the fragment */
   for (const char *p = url + len; hash && p > url; p--)
@@ -148,9 +138,9 @@ int np_request_new(np_request **out, const char *url, size_t len,
       break;
     }
   size_t ul = hash ? (size_t)(hash - url) : len;
-  r->url = np__strndup(url, ul);
+  r->url = np__copy_str(url, ul);
   if (hash)
-    r->fragment = np__strndup(hash + 1, len - ul - 1);
+    r->fragment = np__copy_str(hash + 1, len - ul - 1);
   int rc = (!r->full_url || !r->url || (hash && !r->fragment)) ? NP_ENOMEM
                                                                : split_url(r, err);
   if (rc == NP_OK)
@@ -196,7 +186,7 @@ const char *np_request_fragment(const np_request *r) { return r->fragment; }
 
 int np_request_set_data(np_request *r, const void *data, size_t len) {
   char *copy = NULL;
-  if (data && !(copy = np__strndup(data, len)))
+  if (data && !(copy = np__copy_str(data, len)))
     return NP_ENOMEM;
   np_free(r->data);
   r->data = copy;
@@ -210,7 +200,7 @@ np_slice np_request_data(const np_request *r) {
 
 int np_request_set_method(np_request *r, const char *method) {
   char *copy = NULL;
-  if (method && !(copy = np__strndup(method, strlen(method))))
+  if (method && !(copy = np__copy_str(method, strlen(method))))
     return NP_ENOMEM;
   np_free(r->method);
   r->method = copy;
@@ -238,7 +228,7 @@ static int add_hdr(np_request *r, const char *name, const char *value,
       strpbrk(value, "\r\n"))
     return NP_EINVAL;
   np__hdr_capitalize(name, cap, sizeof cap);
-  char *v = np__strndup(value, strlen(value));
+  char *v = np__copy_str(value, strlen(value));
   if (!v)
     return NP_ENOMEM;
   long at = find_hdr(r, cap, unredirected);
@@ -247,7 +237,7 @@ static int add_hdr(np_request *r, const char *name, const char *value,
     r->hdrs[at].value = v;
     return NP_OK;
   }
-  char *n = np__strndup(cap, strlen(cap));
+  char *n = np__copy_str(cap, strlen(cap));
   int rc = !n ? NP_ENOMEM
        : r->nhdrs >= NP_REQUEST_MAX_HEADERS
            ? NP_ETOOLARGE
@@ -312,7 +302,7 @@ np_http_header np_request_header_at(const np_request *r, size_t i) {
 }
 
 int np_request_set_origin_req_host(np_request *r, const char *host) {
-  char *copy = np__strndup(host, strlen(host));
+  char *copy = np__copy_str(host, strlen(host));
   if (!copy)
     return NP_ENOMEM;
   np_free(r->origin_req_host);
@@ -338,7 +328,7 @@ int np__request_set_visited(np_request *req, const np__visit *v, size_t n) {
     return NP_ENOMEM;
   for (size_t i = 0; i < n; i++) {
     copy[i].count = v[i].count;
-    if (!(copy[i].url = np__strndup(v[i].url, strlen(v[i].url)))) {
+    if (!(copy[i].url = np__copy_str(v[i].url, strlen(v[i].url)))) {
       while (i--)
         np_free(copy[i].url);
       np_free(copy);
@@ -377,7 +367,7 @@ int np__base64_append(np_buf *out, const char *s, size_t len) {
  * is sent to the proxy with the full URL as its selector. */
 int np__request_set_proxy(np_request *r, const char *hostport,
                           const char *type) {
-  char *hp = np__strndup(hostport, strlen(hostport));
+  char *hp = np__copy_str(hostport, strlen(hostport));
   if (!hp)
     return NP_ENOMEM;
   if (strcmp(r->type, "https") == 0 && !r->tunnel_host) {
@@ -385,8 +375,8 @@ int np__request_set_proxy(np_request *r, const char *hostport,
     r->host = hp;
     return NP_OK;
   }
-  char *t = np__strndup(type, strlen(type));
-  char *sel = np__strndup(r->full_url, strlen(r->full_url));
+  char *t = np__copy_str(type, strlen(type));
+  char *sel = np__copy_str(r->full_url, strlen(r->full_url));
   if (!t || !sel) {
     np_free(hp), np_free(t), np_free(sel);
     return NP_ENOMEM;

@@ -23,8 +23,8 @@ int np_response_new(np_response **out, const char *url, int status,
   np_response *r = np_malloc(sizeof *r);
   if (r) {
     memset(r, 0, sizeof *r);
-    r->url = np__strndup(url, strlen(url));
-    r->reason = np__strndup(reason ? reason : "", reason ? strlen(reason) : 0);
+    r->url = np__copy_str(url, strlen(url));
+    r->reason = np__copy_str(reason ? reason : "", reason ? strlen(reason) : 0);
   }
   if (body && r)
     r->body = *body; /* from here the response closes it */
@@ -48,7 +48,7 @@ int np_response_add_header(np_response *r, const char *name, size_t name_len,
                              sizeof *r->hdrs, 8);
   if (rc != NP_OK)
     return rc;
-  char *n = np__strndup(name, name_len), *v = np__strndup(value, value_len);
+  char *n = np__copy_str(name, name_len), *v = np__copy_str(value, value_len);
   if (!n || !v) {
     np_free(n);
     np_free(v);
@@ -213,12 +213,12 @@ int np__http_error(np_response **resp, np_error *err, const char *msg,
   np_error_set(err, NP_EREQUEST_HTTP, "HTTP Error %d: %s", status,
                msg ? msg : r->reason);
   /* HTTPError.reason is its msg, whatever the status line said */
-  char *reason = msg ? np__strndup(msg, strlen(msg)) : NULL;
+  char *reason = msg ? np__copy_str(msg, strlen(msg)) : NULL;
   if (reason) {
     np_free(r->reason);
     r->reason = reason;
   }
-  char *u = url ? np__strndup(url, strlen(url)) : NULL;
+  char *u = url ? np__copy_str(url, strlen(url)) : NULL;
   if (u) {
     np_free(r->url);
     r->url = u;

@@ -700,14 +700,6 @@ static void np__worker_free(np__hworker *w) {
 
 static int np__httpd_serve(np_httpd *h, np_error *err);
 
-static char *np__dup(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *d = np_malloc(n);
-  if (d)
-    memcpy(d, s, n);
-  return d;
-}
-
 static int np__httpd_check(const np_httpd_options *o, np_error *err) {
   if (o->threads < 1 || o->threads > 1024 || o->port < 0 || o->port > 65535)
     return np_error_set(err, NP_EINVAL, "threads 1..1024, port 0..65535");
@@ -760,9 +752,9 @@ int np_httpd_new(const np_httpd_options *opts,
   atomic_init(&h->stopping, 0);
   atomic_init(&h->requests, 0);
   h->http11 = strcmp(opts->protocol_version, "HTTP/1.1") == 0;
-  h->host = np__dup(opts->host ? opts->host : "");
-  h->proto = np__dup(opts->protocol_version);
-  h->server_version = np__dup(opts->server_version);
+  h->host = np__copy_cstr(opts->host ? opts->host : "");
+  h->proto = np__copy_cstr(opts->protocol_version);
+  h->server_version = np__copy_cstr(opts->server_version);
   h->nworkers = opts->threads;
   h->workers = np_malloc((size_t)h->nworkers * sizeof *h->workers);
   if (!h->host || !h->proto || !h->server_version || !h->workers) {

@@ -429,14 +429,6 @@ void np_httpd_static_free(np_httpd_static *st) {
   np_free(st);
 }
 
-static char *np__sdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *d = np_malloc(n);
-  if (d)
-    memcpy(d, s, n);
-  return d;
-}
-
 int np_httpd_static_add_type(np_httpd_static *st, const char *ext,
                              const char *type) {
   if (!ext || ext[0] != '.' || !type || np__memchr2(type, strlen(type), '\r', '\n'))
@@ -445,8 +437,8 @@ int np_httpd_static_add_type(np_httpd_static *st, const char *ext,
   if (!t)
     return NP_ENOMEM;
   st->types = t;
-  t[st->ntypes].ext = np__sdup(ext);
-  t[st->ntypes].type = np__sdup(type);
+  t[st->ntypes].ext = np__copy_cstr(ext);
+  t[st->ntypes].type = np__copy_cstr(type);
   if (!t[st->ntypes].ext || !t[st->ntypes].type) {
     np_free(t[st->ntypes].ext);
     np_free(t[st->ntypes].type);

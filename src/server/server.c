@@ -36,16 +36,6 @@ void np_server_options_init(np_server_options *o) {
   o->stream_max = NP_SERVER_DEFAULT_STREAM_MAX;
 }
 
-static char *np__strdup(const char *s) {
-  if (!s)
-    return NULL;
-  size_t n = strlen(s) + 1;
-  char *d = np_malloc(n);
-  if (d)
-    memcpy(d, s, n);
-  return d;
-}
-
 static int np__server_is_unix(const np_server *s) {
   return s->o.kind == NP_SERVER_UNIX_STREAM || s->o.kind == NP_SERVER_UNIX_DGRAM;
 }
@@ -88,8 +78,8 @@ int np_server_new(const np_server_options *opts,
   atomic_init(&s->done, 0);
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->cv, NULL);
-  s->host = np__strdup(opts->host);
-  s->path = np__strdup(opts->path);
+  s->host = np__copy_cstr(opts->host);
+  s->path = np__copy_cstr(opts->path);
   s->o.host = s->host;
   s->o.path = s->path;
   if ((opts->host && !s->host) || (opts->path && !s->path)) {
