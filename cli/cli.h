@@ -48,5 +48,7 @@ int np_cmd_serve(int argc, char **argv);
 int np_cmd_open(int argc, char **argv);
 int np_cmd_ftp(int argc, char **argv);
 int np_cmd_gateway_demo(int argc, char **argv);
+int np_cmd_fetch(int argc, char **argv);
+int np_cmd_robots(int argc, char **argv);
 
 #endif /* NP_CLI_H */

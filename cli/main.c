@@ -16,6 +16,8 @@ static const struct {
     {"serve", np_cmd_serve, "serve a directory over HTTP (python -m http.server)"},
     {"open", np_cmd_open, "show a URL in a web browser (webbrowser)"},
     {"ftp", np_cmd_ftp, "get, put or list files over FTP and FTPS (ftplib)"},
+    {"fetch", np_cmd_fetch, "download URLs like curl (urllib.request)"},
+    {"robots", np_cmd_robots, "check paths against a robots.txt (urllib.robotparser)"},
     {"gateway-demo", np_cmd_gateway_demo, "serve the gateway's demo app (python -m wsgiref.simple_server)"},
 };
 
