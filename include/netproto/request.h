@@ -78,10 +78,41 @@ NP_API const char *np_request_selector(const np_request *r);
 NP_API const char *np_request_fragment(const np_request *r); /* NULL if none */
 
 /* The data sent as the body (copied); data NULL removes it, as
- * req.data = None.  NP_ENOMEM. */
+ * req.data = None (either kind: it replaces a streamed body).  NP_ENOMEM. */
 NP_API int np_request_set_data(np_request *r, const void *data, size_t len);
-/* The data, or an absent slice. */
+/* The byte data, or an absent slice (also for a streamed body). */
 NP_API np_slice np_request_data(const np_request *r);
+
+/*
+ * A body produced piece by piece (Python: data given as a file or an
+ * iterable).  length >= 0: sent with Content-length; length < 0: sent with
+ * Transfer-encoding: chunked (Python's behaviour for data without a known
+ * length).  rewind (may be NULL) restarts the body when it must be sent
+ * again (a 307/308 redirect followed with NP_REDIRECT_RESEND_BODY, an auth
+ * retry, a stale keep-alive connection); without it such a resend fails
+ * with NP_ESTATE ("request body cannot be sent again").  A read error
+ * aborts the request with read's status.  close (may be NULL) releases
+ * ctx when the request is freed or its body replaced.
+ */
+typedef struct np_request_body {
+  np_http_body_fn read;          /* from netproto/http_client.h */
+  int (*rewind)(void *ctx);      /* NP_OK, or a negative status */
+  void (*close)(void *ctx);
+  void *ctx;
+  long long length;
+} np_request_body;
+/* Use body as the request's data, replacing byte data or an earlier body
+ * (which is closed); body NULL removes it.  Like setting req.data, this
+ * drops a Content-length header.  The request owns body->ctx from here on
+ * (also on failure).  NP_EINVAL without a read callback. */
+NP_API int np_request_set_body(np_request *r, const np_request_body *body);
+/* The body read from a file (opened now, length from fstat, rewindable):
+ * NP_ESYS (errno in err) when it cannot be opened or is not a regular
+ * file; NP_ENOMEM. */
+NP_API int np_request_set_data_file(np_request *r, const char *path,
+                                    np_error *err);
+/* True when the request has data of either kind. */
+NP_API int np_request_has_data(const np_request *r);
 
 /* An explicit method (copied); NULL goes back to the derived one. */
 NP_API int np_request_set_method(np_request *r, const char *method);
@@ -254,6 +285,26 @@ NP_API int np_opener_open_url(np_opener *o, const char *url,
 NP_API int np_opener_error(np_opener *o, np_request *req, np_response **resp,
                            np_error *err);
 
+/*
+ * Beyond Python: keep-alive.  Off by default (one connection per request,
+ * "Connection: close", as urllib).  max_idle > 0 turns on a per-opener
+ * pool of at most max_idle idle connections (keyed by scheme, host, port,
+ * proxy tunnel and time-out; the oldest is closed first), reused by the
+ * opener's http and https handlers: requests go without "Connection:
+ * close", and a response whose body was read to its end (or closed after
+ * that) on a connection the server keeps returns it to the pool; a
+ * response closed before its end closes its connection.  A request sent
+ * on a pooled connection that fails before any response byte (the server
+ * closed it while idle: NP_EHTTP_REMOTE_DISCONNECTED, ECONNRESET, EPIPE)
+ * is retried once on a fresh connection; a streamed body without rewind
+ * always gets a fresh connection.  max_idle 0 turns the pool off (idle
+ * connections closed).  The pool lives until the opener and the last
+ * response taken from it are freed.  NP_ENOMEM.
+ */
+NP_API int np_opener_set_keepalive(np_opener *o, size_t max_idle);
+/* How many idle connections the opener's pool holds now. */
+NP_API size_t np_opener_idle_count(const np_opener *o);
+
 /* The built-in handlers (each NULL on NP_ENOMEM). */
 NP_API np_handler *np_handler_unknown_new(void);
 NP_API np_handler *np_handler_http_new(void);
@@ -270,6 +321,18 @@ NP_API np_handler *np_handler_file_new(void);
  * suffix, Content-length when the 150 reply gives it; status 0.  FTP
  * failures keep their NP_EFTP_* status, message "ftp error: ...". */
 NP_API np_handler *np_handler_ftp_new(void);
+/*
+ * CacheFTPHandler: like np_handler_ftp_new, but keeps up to max_conns
+ * (0: Python's 16) logged-in control connections, keyed by user, host,
+ * port and directory, for timeout_s (<= 0: Python's 60) seconds of
+ * idleness (setMaxConns / setTimeout; expired ones are closed at the next
+ * open, as check_cache does, and all of them when the handler is freed,
+ * as clear_cache).  Kind "ftp", so it replaces FTPHandler in
+ * np_build_opener.  A connection found dead on reuse is replaced once.
+ */
+NP_API np_handler *np_handler_cache_ftp_new(size_t max_conns, int timeout_s);
+/* How many connections a CacheFTPHandler holds now (0 for another). */
+NP_API size_t np_handler_cache_ftp_count(const np_handler *h);
 
 /* HTTPCookieProcessor(jar): Cookie on requests (unless the caller set
  * one), Set-Cookie of every response into the jar.  The jar stays the
@@ -385,7 +448,11 @@ NP_API np_handler *np_handler_proxy_digest_auth_new(np_password_mgr *m);
 enum {
   /* Forward Authorization, Proxy-Authorization and Cookie on a redirect
    * to another scheme, host or port, as CPython does (unsafe). */
-  NP_REDIRECT_KEEP_CREDENTIALS = 1 << 0
+  NP_REDIRECT_KEEP_CREDENTIALS = 1 << 0,
+  /* Beyond Python: follow 307 and 308 for every method, sending the same
+   * method, body (a streamed one rewound) and content headers again, as
+   * RFC 9110 allows (Python raises HTTPError for a POST or PUT). */
+  NP_REDIRECT_RESEND_BODY = 1 << 1
 };
 /* HTTPRedirectHandler: max_redirections and max_repeats <= 0 take
  * Python's 10 and 4. */

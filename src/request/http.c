@@ -1,6 +1,7 @@
 /* HTTPHandler, HTTPSHandler, HTTPErrorProcessor, HTTPDefaultErrorHandler. */
 #include "request/req_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,15 +20,20 @@ static int http_request(np_handler *h, np_opener *o, np_request *req,
   if (!req->host[0])
     return np_error_set(err, NP_EREQUEST_URL, "no host given");
   int rc = NP_OK;
-  if (req->data) {
+  if (np_request_has_data(req)) {
     char len[32];
-    snprintf(len, sizeof len, "%zu", req->data_len);
+    long long n = req->body.read ? req->body.length : (long long)req->data_len;
+    snprintf(len, sizeof len, "%lld", n);
     if (!np_request_get_header(req, "Content-type").ptr)
       rc = np_request_add_unredirected_header(
           req, "Content-type", "application/x-www-form-urlencoded");
+    /* a body of unknown length goes chunked, as do_request_ decides */
     if (rc == NP_OK && !np_request_get_header(req, "Content-length").ptr &&
         !np_request_get_header(req, "Transfer-encoding").ptr)
-      rc = np_request_add_unredirected_header(req, "Content-length", len);
+      rc = n >= 0 ? np_request_add_unredirected_header(req, "Content-length",
+                                                       len)
+                  : np_request_add_unredirected_header(
+                        req, "Transfer-encoding", "chunked");
   }
   /* through a proxy the Host is the origin's, not the proxy's */
   if (rc == NP_OK && !np_request_get_header(req, "Host").ptr)
@@ -44,10 +50,13 @@ static int http_request(np_handler *h, np_opener *o, np_request *req,
 }
 
 /* The body of an HTTP response: the connection and its current
- * response, owned by the np_response. */
+ * response, owned by the np_response; with keep-alive the pool it goes
+ * back to when the body was read to its end. */
 typedef struct conn_body {
   np_http_conn *conn;
   np_http_resp *resp;
+  np__pool *pool; /* a reference, or NULL */
+  char *key;
 } conn_body;
 
 static int conn_read(void *ctx, void *buf, size_t cap, size_t *got,
@@ -58,14 +67,22 @@ static int conn_read(void *ctx, void *buf, size_t cap, size_t *got,
 
 static void conn_close(void *ctx) {
   conn_body *b = ctx;
-  np_http_conn_free(b->conn);
+  if (b->pool && b->resp && b->conn && np_http_resp_isclosed(b->resp) &&
+      !np_http_resp_will_close(b->resp) && np_http_conn_fileno(b->conn) >= 0)
+    np__pool_put(b->pool, b->key, b->conn);
+  else
+    np_http_conn_free(b->conn);
+  if (b->pool)
+    np__pool_unref(b->pool);
+  np_free(b->key);
   np_free(b);
 }
 
 /* The headers sent: unredirected ones win, names title-cased, and
- * "Connection: close" (one request per connection, as urllib). */
+ * "Connection: close" (one request per connection, as urllib) unless the
+ * opener keeps connections alive. */
 static int gather_headers(const np_request *req, np_http_header *out,
-                          char (*names)[64], size_t *n) {
+                          char (*names)[64], size_t *n, bool keepalive) {
   size_t k = 0;
   for (int pass = 1; pass >= 0; pass--)
     for (size_t i = 0; i < req->nhdrs; i++) {
@@ -74,7 +91,7 @@ static int gather_headers(const np_request *req, np_http_header *out,
         continue;
       char t[64];
       np__hdr_title(h->name, t, sizeof t);
-      bool dup = strcmp(t, "Connection") == 0;
+      bool dup = !keepalive && strcmp(t, "Connection") == 0;
       for (size_t j = 0; j < k && !dup; j++)
         dup = strcmp(names[j], t) == 0;
       if (dup)
@@ -84,9 +101,12 @@ static int gather_headers(const np_request *req, np_http_header *out,
       out[k].value = np_slice_cstr(h->value);
       k++;
     }
-  out[k].name = np_slice_cstr("Connection");
-  out[k].value = np_slice_cstr("close");
-  *n = k + 1;
+  if (!keepalive) {
+    out[k].name = np_slice_cstr("Connection");
+    out[k].value = np_slice_cstr("close");
+    k++;
+  }
+  *n = k;
   return NP_OK;
 }
 
@@ -117,40 +137,150 @@ static int set_tunnel(np_http_conn *c, const char *host, np_http_header *hv,
   return np_http_conn_set_tunnel(c, host, 0, auth, na, err);
 }
 
-/* do_open: one connection per request, its response handed over. */
-static int http_open(np_handler *h, np_opener *o, np_request *req,
-                     np_response **out, np_error *err) {
-  http_handler *self = (http_handler *)h;
-  (void)o;
-  if (!req->host[0])
-    return np_error_set(err, NP_EREQUEST_URL, "no host given");
+/* A streamed body as the client reads it: marks the body as used (a
+ * resend must rewind it) and checks it against its declared length. */
+typedef struct body_feed {
+  np_request *req;
+  long long sent;
+  int bad; /* 1: longer than its length, 2: shorter */
+} body_feed;
+
+static int feed_body(void *ctx, void *buf, size_t cap, size_t *got) {
+  body_feed *f = ctx;
+  np_request *req = f->req;
+  req->body_sent = 1;
+  *got = 0;
+  long long len = req->body.length;
+  if (len >= 0 && (long long)cap > len - f->sent + 1)
+    cap = (size_t)(len - f->sent + 1); /* one byte more shows an overrun */
+  int rc = req->body.read(req->body.ctx, buf, cap, got);
+  if (rc != NP_OK)
+    return rc < 0 ? rc : NP_ESYS;
+  if (*got > cap)
+    *got = cap;
+  f->sent += (long long)*got;
+  if (len >= 0 && f->sent > len)
+    return f->bad = 1, NP_EINVAL;
+  if (len >= 0 && *got == 0 && f->sent < len)
+    return f->bad = 2, NP_EINVAL;
+  return NP_OK;
+}
+
+/* Send the request (its data or streamed body) and read the head. */
+static int exchange(np_http_conn *c, np_request *req, const np_http_header *hv,
+                    size_t n, np_http_resp **resp, np_error *err) {
+  int rc = np__request_body_ready(req, err);
+  if (rc != NP_OK)
+    return rc;
+  if (req->body.read) {
+    body_feed f = {req, 0, 0};
+    rc = np_http_conn_request_stream(c, np_request_get_method(req),
+                                     req->selector, hv, n, feed_body, &f, err);
+    if (rc != NP_OK && f.bad)
+      np_error_set(err, rc, "request body %s than its length %lld",
+                   f.bad == 1 ? "longer" : "shorter", req->body.length);
+  } else {
+    rc = np_http_conn_request(c, np_request_get_method(req), req->selector,
+                              req->data, req->data_len, hv, n, err);
+  }
+  if (rc == NP_OK)
+    rc = np_http_conn_getresponse(c, resp, err);
+  return rc;
+}
+
+/* A failure a connection the server closed while idle gives before any
+ * response byte came. */
+static bool stale(int rc, const np_error *e) {
+  return rc == NP_EHTTP_REMOTE_DISCONNECTED ||
+         (rc == NP_ESYS && (e->sys_errno == ECONNRESET ||
+                            e->sys_errno == EPIPE));
+}
+
+/* The pool key: scheme, host[:port], tunnel and time-out. */
+static char *pool_key(const http_handler *self, const np_request *req) {
+  np_buf k;
+  np_buf_init(&k, 0);
+  if (np_buf_printf(&k, "%s\n%s\n%s\n%d", self->https ? "https" : "http",
+                    req->host, req->tunnel_host ? req->tunnel_host : "",
+                    req->timeout_ms) != NP_OK) {
+    np_buf_free(&k);
+    return NULL;
+  }
+  return np_buf_detach(&k, NULL);
+}
+
+static int new_conn(http_handler *self, np_request *req, np_http_header *hv,
+                    size_t *n, np_http_conn **out, np_error *err) {
   np_http_conn_options opts;
   memset(&opts, 0, sizeof opts);
   opts.timeout_ms = req->timeout_ms;
   opts.https = self->https;
   opts.tls = self->tls;
+  *out = NULL;
+  int rc = np_http_conn_new(out, req->host, 0, &opts, err);
+  if (rc == NP_OK && req->tunnel_host)
+    rc = set_tunnel(*out, req->tunnel_host, hv, n, err);
+  return rc;
+}
+
+/* do_open: one connection per request, its response handed over; with
+ * keep-alive the connection may come from the opener's pool, and a
+ * request a stale pooled connection lost is sent once more on a new
+ * one. */
+static int http_open(np_handler *h, np_opener *o, np_request *req,
+                     np_response **out, np_error *err) {
+  http_handler *self = (http_handler *)h;
+  if (!req->host[0])
+    return np_error_set(err, NP_EREQUEST_URL, "no host given");
+  np__pool *pool = np__opener_pool(o);
   np_http_header *hv = np_malloc((NP_REQUEST_MAX_HEADERS + 1) * sizeof *hv);
   char(*nv)[64] = np_malloc(NP_REQUEST_MAX_HEADERS * sizeof *nv);
   conn_body *b = np_malloc(sizeof *b);
-  if (!hv || !nv || !b) {
-    np_free(hv), np_free(nv), np_free(b);
+  char *key = pool ? pool_key(self, req) : NULL;
+  if (!hv || !nv || !b || (pool && !key)) {
+    np_free(hv), np_free(nv), np_free(b), np_free(key);
     return np_error_set(err, NP_ENOMEM, "out of memory");
   }
-  size_t n;
-  gather_headers(req, hv, nv, &n);
-  b->conn = NULL;
-  int rc = np_http_conn_new(&b->conn, req->host, 0, &opts, err);
-  if (rc == NP_OK && req->tunnel_host)
-    rc = set_tunnel(b->conn, req->tunnel_host, hv, &n, err);
-  if (rc == NP_OK)
-    rc = np_http_conn_request(b->conn, np_request_get_method(req),
-                              req->selector, req->data, req->data_len, hv, n,
-                              err);
+  memset(b, 0, sizeof *b);
+  b->key = key;
+  if (pool) {
+    b->pool = pool;
+    np__pool_ref(pool);
+  }
+  np_error local = NP_ERROR_INIT;
+  np_error *e = err ? err : &local;
+  int rc = NP_OK;
+  /* a body that cannot be sent twice never risks a stale connection */
+  bool may_reuse = pool && (!req->body.read || req->body.rewind);
+  for (int attempt = 0; attempt < 2; attempt++) {
+    size_t n;
+    gather_headers(req, hv, nv, &n, pool != NULL);
+    bool reused = false;
+    if (may_reuse && attempt == 0)
+      reused = (b->conn = np__pool_take(pool, key)) != NULL;
+    if (!b->conn)
+      rc = new_conn(self, req, hv, &n, &b->conn, e);
+    else if (req->tunnel_host) /* the CONNECT was made: drop its header */
+      for (size_t i = 0; i < n; i++)
+        if (np_slice_ieq_cstr(hv[i].name, "Proxy-Authorization")) {
+          memmove(hv + i, hv + i + 1, (n - i - 1) * sizeof *hv);
+          n--;
+          break;
+        }
+    if (rc == NP_OK)
+      rc = exchange(b->conn, req, hv, n, &b->resp, e);
+    if (rc == NP_OK || !reused || !stale(rc, e) ||
+        !np__request_body_resendable(req))
+      break;
+    np_http_conn_free(b->conn); /* the server closed it while idle */
+    b->conn = NULL;
+    b->resp = NULL;
+  }
   np_free(hv);
   np_free(nv);
-  if (rc == NP_OK)
-    rc = np_http_conn_getresponse(b->conn, &b->resp, err);
+  np_error_clear(&local);
   if (rc != NP_OK) {
+    b->resp = NULL;
     conn_close(b);
     return rc;
   }
@@ -160,6 +290,7 @@ static int http_open(np_handler *h, np_opener *o, np_request *req,
   int status = np_http_resp_status(b->resp);
   np_response_body body = {conn_read, conn_close, b};
   if (np_buf_append_slice(&reason, rs) != NP_OK) {
+    b->resp = NULL;
     conn_close(b);
     return np_error_set(err, NP_ENOMEM, "out of memory");
   }

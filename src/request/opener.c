@@ -1,6 +1,7 @@
 /* OpenerDirector, build_opener, install_opener and urlopen. */
 #include "request/req_internal.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,7 +12,112 @@ struct np_opener {
   size_t n, cap;
   np_http_header *addh; /* addheaders, names and values owned */
   size_t naddh, capaddh;
+  np__pool *pool; /* keep-alive: NULL when off */
 };
+
+/* The keep-alive pool: idle connections, oldest first.  Responses that
+ * may give their connection back hold references, so the pool outlives
+ * its opener until they are freed; once shut it takes nothing back. */
+typedef struct pool_entry {
+  char *key;
+  np_http_conn *conn;
+} pool_entry;
+
+struct np__pool {
+  size_t refs;
+  int shut;
+  size_t max_idle;
+  pool_entry *e;
+  size_t n, cap;
+};
+
+static void pool_drop(np__pool *p, size_t i) {
+  np_http_conn_free(p->e[i].conn);
+  np_free(p->e[i].key);
+  memmove(p->e + i, p->e + i + 1, (p->n - i - 1) * sizeof *p->e);
+  p->n--;
+}
+
+/* True when an idle connection has something to read: the server closed
+ * it (or sent bytes nobody asked for); either way it cannot be used. */
+static bool idle_dead(np_http_conn *c) {
+  struct pollfd pfd = {np_http_conn_fileno(c), POLLIN, 0};
+  if (pfd.fd < 0)
+    return true;
+  return poll(&pfd, 1, 0) != 0;
+}
+
+np_http_conn *np__pool_take(np__pool *p, const char *key) {
+  for (size_t i = p->n; i-- > 0;) {
+    if (strcmp(p->e[i].key, key) != 0)
+      continue;
+    if (idle_dead(p->e[i].conn)) {
+      pool_drop(p, i);
+      continue;
+    }
+    np_http_conn *c = p->e[i].conn;
+    p->e[i].conn = NULL;
+    pool_drop(p, i);
+    return c;
+  }
+  return NULL;
+}
+
+void np__pool_put(np__pool *p, const char *key, np_http_conn *conn) {
+  char *k = p->shut || p->max_idle == 0 ? NULL : np__copy_cstr(key);
+  if (!k || np__array_reserve(&p->e, &p->cap, p->n + 1, sizeof *p->e, 4)) {
+    np_free(k);
+    np_http_conn_free(conn);
+    return;
+  }
+  while (p->n >= p->max_idle)
+    pool_drop(p, 0);
+  p->e[p->n++] = (pool_entry){k, conn};
+}
+
+void np__pool_ref(np__pool *p) { p->refs++; }
+
+void np__pool_unref(np__pool *p) {
+  if (--p->refs > 0)
+    return;
+  while (p->n)
+    pool_drop(p, p->n - 1);
+  np_free(p->e);
+  np_free(p);
+}
+
+/* Close the idle connections and take no more back. */
+static void pool_shut(np__pool *p) {
+  p->shut = 1;
+  while (p->n)
+    pool_drop(p, p->n - 1);
+  np__pool_unref(p);
+}
+
+np__pool *np__opener_pool(const np_opener *o) { return o->pool; }
+
+int np_opener_set_keepalive(np_opener *o, size_t max_idle) {
+  if (max_idle == 0) {
+    if (o->pool)
+      pool_shut(o->pool);
+    o->pool = NULL;
+    return NP_OK;
+  }
+  if (!o->pool) {
+    if (!(o->pool = np_malloc(sizeof *o->pool)))
+      return NP_ENOMEM;
+    memset(o->pool, 0, sizeof *o->pool);
+    o->pool->refs = 1;
+  }
+  o->pool->max_idle = max_idle;
+  while (o->pool->n > max_idle)
+    pool_drop(o->pool, 0);
+  return NP_OK;
+}
+
+size_t np_opener_idle_count(const np_opener *o) {
+  return o->pool ? o->pool->n : 0;
+}
 
 /* The one global: what install_opener set, or the default urlopen made. */
 static np_opener *installed;
@@ -49,6 +155,8 @@ void np_opener_free(np_opener *o) {
     np_free((char *)o->addh[i].value.ptr);
   }
   np_free(o->addh);
+  if (o->pool)
+    pool_shut(o->pool);
   if (o == installed)
     installed = NULL;
   np_free(o);

@@ -84,17 +84,24 @@ static int make_redirect(redirect_handler *self, np_request *req, int code,
                          const char *newurl, np_request **out, np_error *err) {
   const char *m = np_request_get_method(req);
   bool get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
-  if (!(get || (code <= 303 && strcmp(m, "POST") == 0)))
+  /* beyond Python: 307/308 keep the method and the body */
+  bool resend = code >= 307 && (self->flags & NP_REDIRECT_RESEND_BODY) &&
+                np_request_has_data(req);
+  if (!(get || resend || (code <= 303 && strcmp(m, "POST") == 0)))
     return NP_DECLINED;
   int rc = np_request_new(out, newurl, strlen(newurl), err);
   if (rc != NP_OK)
     return rc;
+  if (resend && ((rc = np__request_copy_body(*out, req)) != NP_OK ||
+                 (rc = np_request_set_method(*out, m)) != NP_OK))
+    return np_error_set(err, rc, "out of memory");
   bool strip = !(self->flags & NP_REDIRECT_KEEP_CREDENTIALS) &&
                cross_origin(req->full_url, newurl);
   for (size_t i = 0; rc == NP_OK && i < req->nhdrs; i++) {
     const char *n = req->hdrs[i].name;
-    if (req->hdrs[i].unredirected || strcmp(n, "Content-length") == 0 ||
-        strcmp(n, "Content-type") == 0)
+    if (req->hdrs[i].unredirected ||
+        (!resend && (strcmp(n, "Content-length") == 0 ||
+                     strcmp(n, "Content-type") == 0)))
       continue;
     if (strip && (strcmp(n, "Authorization") == 0 ||
                   strcmp(n, "Proxy-authorization") == 0 ||
@@ -139,6 +146,16 @@ static int visit(redirect_handler *self, np_request *req, np_request *next,
   return NP_OK;
 }
 
+/* fp.read() before following, as Python does: a short body read to its
+ * end lets a kept-alive connection be reused (a longer one is closed). */
+static void drain(np_response *r) {
+  char buf[4096];
+  size_t got = 1, total = 0;
+  while (got && total < 65536 &&
+         np_response_read(r, buf, sizeof buf, &got, NULL) == NP_OK)
+    total += got;
+}
+
 static int redirect_error(np_handler *h, np_opener *o, np_request *req,
                           np_response **resp, np_error *err) {
   redirect_handler *self = (redirect_handler *)h;
@@ -168,6 +185,7 @@ static int redirect_error(np_handler *h, np_opener *o, np_request *req,
     }
   }
   if (rc == NP_OK) {
+    drain(*resp);
     np_response_free(*resp);
     *resp = NULL;
     rc = np_opener_open(o, next, resp, err);

@@ -27,6 +27,9 @@ struct np_request {
   char *type, *host, *selector;
   char *data;      /* NULL: no data */
   size_t data_len;
+  np_request_body body; /* body.read NULL: none (streamed data) */
+  int body_sent;   /* the streamed body was read from: rewind to resend */
+  int body_borrowed; /* a redirect's copy: the original closes it */
   char *method;    /* NULL: derived */
   np__reqhdr *hdrs;
   size_t nhdrs, caphdrs;
@@ -52,6 +55,24 @@ int np__request_set_visited(np_request *req, const np__visit *v, size_t n);
  * HTTPError(url, ...) does); returns NP_EREQUEST_HTTP. */
 int np__http_error(np_response **resp, np_error *err, const char *msg,
                    const char *url);
+
+/* Make the streamed body ready to be sent (again): rewinds it when it
+ * was read from.  NP_OK, NP_ESTATE without rewind, rewind's status. */
+int np__request_body_ready(np_request *req, np_error *err);
+/* True when the request's body could be sent again. */
+bool np__request_body_resendable(const np_request *req);
+/* Share req's data (bytes copied, a streamed body borrowed) with next. */
+int np__request_copy_body(np_request *next, const np_request *req);
+
+/* The opener's keep-alive pool (NULL when off), for the http handlers. */
+typedef struct np__pool np__pool;
+np__pool *np__opener_pool(const np_opener *o);
+/* Take an idle connection for key (NULL: none).  The caller owns it. */
+np_http_conn *np__pool_take(np__pool *p, const char *key);
+/* Give conn back (it is closed when the pool is full or shut). */
+void np__pool_put(np__pool *p, const char *key, np_http_conn *conn);
+void np__pool_ref(np__pool *p);
+void np__pool_unref(np__pool *p);
 
 /* base64 of s[0..len) appended to out. */
 int np__base64_append(np_buf *out, const char *s, size_t len);

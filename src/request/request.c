@@ -3,7 +3,11 @@
 
 #include "netproto/url.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void np__hdr_capitalize(const char *in, char *out, size_t cap) {
   size_t i = 0;
@@ -163,6 +167,8 @@ void np_request_free(np_request *r) {
   np_free(r->host);
   np_free(r->selector);
   np_free(r->data);
+  if (r->body.close && !r->body_borrowed)
+    r->body.close(r->body.ctx);
   np_free(r->method);
   for (size_t i = 0; i < r->nhdrs; i++) {
     np_free(r->hdrs[i].name);
@@ -184,13 +190,128 @@ const char *np_request_host(const np_request *r) { return r->host; }
 const char *np_request_selector(const np_request *r) { return r->selector; }
 const char *np_request_fragment(const np_request *r) { return r->fragment; }
 
+/* Drop the streamed body (closing it unless borrowed). */
+static void drop_body(np_request *r) {
+  if (r->body.close && !r->body_borrowed)
+    r->body.close(r->body.ctx);
+  memset(&r->body, 0, sizeof r->body);
+  r->body_sent = 0;
+  r->body_borrowed = 0;
+}
+
 int np_request_set_data(np_request *r, const void *data, size_t len) {
   char *copy = NULL;
   if (data && !(copy = np__copy_str(data, len)))
     return NP_ENOMEM;
+  /* the data setter: new data drops a Content-length computed before */
+  bool same = !r->body.read && ((!data && !r->data) ||
+                                (data && r->data && r->data_len == len &&
+                                 memcmp(r->data, data, len) == 0));
+  if (!same)
+    np_request_remove_header(r, "Content-length");
+  drop_body(r);
   np_free(r->data);
   r->data = copy;
   r->data_len = data ? len : 0;
+  return NP_OK;
+}
+
+int np_request_set_body(np_request *r, const np_request_body *body) {
+  if (body && !body->read) {
+    if (body->close)
+      body->close(body->ctx);
+    return NP_EINVAL;
+  }
+  np_request_remove_header(r, "Content-length");
+  drop_body(r);
+  np_free(r->data);
+  r->data = NULL;
+  r->data_len = 0;
+  if (body)
+    r->body = *body;
+  return NP_OK;
+}
+
+int np_request_has_data(const np_request *r) {
+  return r->data != NULL || r->body.read != NULL;
+}
+
+typedef struct file_body {
+  int fd;
+} file_body;
+
+static int file_read(void *ctx, void *buf, size_t cap, size_t *got) {
+  file_body *f = ctx;
+  for (;;) {
+    ssize_t n = read(f->fd, buf, cap);
+    if (n >= 0) {
+      *got = (size_t)n;
+      return NP_OK;
+    }
+    if (errno != EINTR)
+      return NP_ESYS;
+  }
+}
+
+static int file_rewind(void *ctx) {
+  file_body *f = ctx;
+  return lseek(f->fd, 0, SEEK_SET) == 0 ? NP_OK : NP_ESYS;
+}
+
+static void file_close(void *ctx) {
+  file_body *f = ctx;
+  close(f->fd);
+  np_free(f);
+}
+
+int np_request_set_data_file(np_request *r, const char *path, np_error *err) {
+  file_body *f = np_malloc(sizeof *f);
+  if (!f)
+    return np_error_set(err, NP_ENOMEM, "out of memory");
+  f->fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  int e = 0;
+  if (f->fd < 0 || fstat(f->fd, &st) != 0)
+    e = errno;
+  else if (!S_ISREG(st.st_mode))
+    e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+  if (e) {
+    if (f->fd >= 0)
+      close(f->fd);
+    np_free(f);
+    return np__error_sys(err, e, path);
+  }
+  np_request_body b = {file_read, file_rewind, file_close, f,
+                       (long long)st.st_size};
+  return np_request_set_body(r, &b);
+}
+
+int np__request_body_ready(np_request *req, np_error *err) {
+  if (!req->body.read || !req->body_sent)
+    return NP_OK;
+  if (!req->body.rewind)
+    return np_error_set(err, NP_ESTATE,
+                        "request body cannot be sent again (no rewind)");
+  int rc = req->body.rewind(req->body.ctx);
+  if (rc != NP_OK)
+    return np_error_set(err, rc < 0 ? rc : NP_ESYS,
+                        "request body: rewind failed");
+  req->body_sent = 0;
+  return NP_OK;
+}
+
+bool np__request_body_resendable(const np_request *req) {
+  return !req->body.read || !req->body_sent || req->body.rewind;
+}
+
+int np__request_copy_body(np_request *next, const np_request *req) {
+  if (req->data && np_request_set_data(next, req->data, req->data_len))
+    return NP_ENOMEM;
+  if (req->body.read) {
+    next->body = req->body;
+    next->body_sent = req->body_sent;
+    next->body_borrowed = 1;
+  }
   return NP_OK;
 }
 
@@ -210,7 +331,7 @@ int np_request_set_method(np_request *r, const char *method) {
 const char *np_request_get_method(const np_request *r) {
   if (r->method)
     return r->method;
-  return r->data ? "POST" : "GET";
+  return r->data || r->body.read ? "POST" : "GET";
 }
 
 static long find_hdr(const np_request *r, const char *cap, int unredirected) {

@@ -397,3 +397,63 @@ TEST(pathname2url_and_back) {
   np_buf_free(&b);
   np_buf_free(&c);
 }
+
+/* ---- streamed bodies ---- */
+
+static int body_closes;
+static int nop_read(void *ctx, void *buf, size_t cap, size_t *got) {
+  (void)ctx, (void)buf, (void)cap;
+  *got = 0;
+  return NP_OK;
+}
+static void body_close(void *ctx) {
+  (void)ctx;
+  body_closes++;
+}
+
+TEST(request_body_kinds_replace_each_other) {
+  np_request *r = req_of("http://h/x");
+  body_closes = 0;
+  np_request_body b = {nop_read, NULL, body_close, NULL, -1};
+  ASSERT_OK(np_request_add_header(r, "Content-length", "3"));
+  ASSERT_OK(np_request_set_body(r, &b));
+  /* as the data setter: the old Content-length goes */
+  ASSERT_ABSENT(np_request_get_header(r, "Content-length"));
+  ASSERT(np_request_has_data(r));
+  ASSERT_ABSENT(np_request_data(r)); /* not byte data */
+  ASSERT(strcmp(np_request_get_method(r), "POST") == 0);
+  ASSERT_OK(np_request_set_data(r, "abc", 3)); /* replaces (body_closes) it */
+  ASSERT_EQ_INT(body_closes, 1);
+  ASSERT_EQ_SLICE(np_request_data(r), "abc");
+  ASSERT_OK(np_request_set_body(r, &b));
+  ASSERT_ABSENT(np_request_data(r));
+  ASSERT_OK(np_request_set_body(r, NULL));
+  ASSERT_EQ_INT(body_closes, 2);
+  ASSERT(!np_request_has_data(r));
+  ASSERT(strcmp(np_request_get_method(r), "GET") == 0);
+  np_request_body bad = {NULL, NULL, body_close, NULL, 0};
+  ASSERT_EQ_INT(np_request_set_body(r, &bad), NP_EINVAL);
+  ASSERT_EQ_INT(body_closes, 3); /* owned also on failure */
+  ASSERT_OK(np_request_set_body(r, &b));
+  np_request_free(r);
+  ASSERT_EQ_INT(body_closes, 4);
+}
+
+TEST(request_data_file_errors_and_length) {
+  np_request *r = req_of("http://h/x");
+  np_error err = NP_ERROR_INIT;
+  ASSERT_EQ_INT(np_request_set_data_file(r, "/nonexistent/x", &err), NP_ESYS);
+  ASSERT(err.sys_errno != 0);
+  ASSERT_EQ_INT(np_request_set_data_file(r, "/", &err), NP_ESYS);
+  ASSERT(!np_request_has_data(r));
+  char path[] = "/tmp/np-body-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT(fd >= 0);
+  ASSERT_EQ_INT(write(fd, "hello", 5), 5);
+  close(fd);
+  ASSERT_OK(np_request_set_data_file(r, path, &err));
+  ASSERT(np_request_has_data(r));
+  unlink(path);
+  np_request_free(r);
+  np_error_clear(&err);
+}
