@@ -52,7 +52,7 @@ for p in "${programs[@]}"; do
   fi
 done
 [ "${#built[@]}" -gt 0 ] || { tail -40 "$dir.build.log"; exit 1; }
-# The server and gateway benchmarks run the netproto command itself.
+# The server, gateway and fetch benchmarks run the netproto command itself.
 ninja -C "$dir" netproto_cli >>"$dir.build.log" 2>&1 \
   || echo "bench: the netproto command did not build (see $dir.build.log)"
 programs=("${built[@]}")
