@@ -46,6 +46,10 @@ enum {
 #define BODY_BUF_SIZE ((size_t)256 * 1024)
 /* Idle connections the opener keeps between the URLs of one run. */
 #define KEEPALIVE_POOL 8
+/* Per read while a progress bar is drawn: np_response_read fills its
+ * buffer before it returns, so a smaller one keeps the bar moving on slow
+ * links. */
+#define PROGRESS_BUF_SIZE ((size_t)32 * 1024)
 /* Largest --data-file read into memory. */
 #define DATA_FILE_MAX ((size_t)1 << 30)
 
@@ -636,9 +640,10 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
   progress p;
   progress_start(&p, r->stderr_tty && !o->silent && !(fd == 1 && r->stdout_tty),
                  resp);
+  size_t chunk = p.on ? PROGRESS_BUF_SIZE : BODY_BUF_SIZE;
   for (;;) {
     size_t got = 0;
-    rc = np_response_read(resp, r->buf, BODY_BUF_SIZE, &got, &err);
+    rc = np_response_read(resp, r->buf, chunk, &got, &err);
     if (got && np__write_all(fd, r->buf, got, &err) != NP_OK) {
       progress_end(&p);
       code = report(url, EXIT_LOCAL, "cannot write %s: %s",
