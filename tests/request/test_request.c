@@ -457,3 +457,138 @@ TEST(request_data_file_errors_and_length) {
   np_request_free(r);
   np_error_clear(&err);
 }
+
+/* ---- the keep-alive pool against a small in-process HTTP/1.1 server ---- */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
+
+typedef struct ka_server {
+  int lfd, stop[2], port, accepted;
+} ka_server;
+
+/* Answers every request head with "ok" (Content-Length 2), keeping the
+ * connection, until told to stop. */
+static void *ka_serve(void *arg) {
+  ka_server *s = arg;
+  struct pollfd p[18];
+  char buf[16][2048];
+  size_t have[16];
+  int n = 0;
+  for (;;) {
+    p[0] = (struct pollfd){s->lfd, POLLIN, 0};
+    p[1] = (struct pollfd){s->stop[0], POLLIN, 0};
+    if (poll(p, (nfds_t)(n + 2), 5000) <= 0 || p[1].revents)
+      break;
+    if ((p[0].revents & POLLIN) && n < 16) {
+      int c = accept(s->lfd, NULL, NULL);
+      if (c >= 0) {
+        p[n + 2] = (struct pollfd){c, POLLIN, 0};
+        have[n++] = 0;
+        s->accepted++;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (!(p[i + 2].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      ssize_t got = read(p[i + 2].fd, buf[i] + have[i],
+                         sizeof buf[i] - 1 - have[i]);
+      if (got <= 0) {
+        close(p[i + 2].fd);
+        p[i + 2] = p[n + 1];
+        memcpy(buf[i], buf[n - 1], have[n - 1]);
+        have[i] = have[n - 1];
+        n--, i--;
+        continue;
+      }
+      have[i] += (size_t)got;
+      buf[i][have[i]] = '\0';
+      char *end;
+      while ((end = strstr(buf[i], "\r\n\r\n"))) {
+        static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        ssize_t w = write(p[i + 2].fd, ok, sizeof ok - 1);
+        (void)w;
+        size_t used = (size_t)(end + 4 - buf[i]);
+        memmove(buf[i], end + 4, have[i] - used + 1);
+        have[i] -= used;
+      }
+    }
+  }
+  for (int i = 0; i < n; i++)
+    close(p[i + 2].fd);
+  return NULL;
+}
+
+TEST(keepalive_pool_keeps_at_most_max_idle) {
+  ka_server s = {0};
+  s.lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t al = sizeof a;
+  ASSERT(s.lfd >= 0 && bind(s.lfd, (struct sockaddr *)&a, sizeof a) == 0);
+  ASSERT(listen(s.lfd, 16) == 0 && pipe(s.stop) == 0);
+  ASSERT(getsockname(s.lfd, (struct sockaddr *)&a, &al) == 0);
+  s.port = ntohs(a.sin_port);
+  pthread_t t;
+  ASSERT(pthread_create(&t, NULL, ka_serve, &s) == 0);
+  char url[64];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/x", s.port);
+  np_opener *o;
+  ASSERT_OK(np_build_opener(&o, NULL, 0, NULL));
+  ASSERT_OK(np_opener_set_keepalive(o, 2));
+  np_response *r[4];
+  np_buf body;
+  np_buf_init(&body, 0);
+  for (int i = 0; i < 4; i++) /* four at once: four connections */
+    ASSERT_OK(np_opener_open_url(o, url, NULL, 0, 5000, &r[i], NULL));
+  for (int i = 0; i < 4; i++) {
+    body.len = 0;
+    ASSERT_OK(np_response_read_all(r[i], &body, NULL));
+    ASSERT_EQ_MEM(body.data, body.len, "ok");
+    np_response_free(r[i]);
+    ASSERT_EQ_INT(np_opener_idle_count(o), i < 2 ? i + 1 : 2);
+  }
+  ASSERT_EQ_INT(s.accepted, 4);
+  /* one more: an idle connection is taken and given back */
+  ASSERT_OK(np_opener_open_url(o, url, NULL, 0, 5000, &r[0], NULL));
+  ASSERT_EQ_INT(np_opener_idle_count(o), 1);
+  body.len = 0;
+  ASSERT_OK(np_response_read_all(r[0], &body, NULL));
+  np_response_free(r[0]);
+  ASSERT_EQ_INT(np_opener_idle_count(o), 2);
+  /* freed before its end: closed, not pooled */
+  ASSERT_OK(np_opener_open_url(o, url, NULL, 0, 5000, &r[0], NULL));
+  char one;
+  size_t got;
+  ASSERT_OK(np_response_read(r[0], &one, 1, &got, NULL));
+  np_response_free(r[0]);
+  ASSERT_EQ_INT(np_opener_idle_count(o), 1);
+  ASSERT_EQ_INT(s.accepted, 4);
+  /* a smaller limit closes the oldest; 0 turns the pool off */
+  ASSERT_OK(np_opener_open_url(o, url, NULL, 0, 5000, &r[0], NULL));
+  ASSERT_OK(np_opener_set_keepalive(o, 1));
+  ASSERT_OK(np_opener_set_keepalive(o, 0));
+  ASSERT_EQ_INT(np_opener_idle_count(o), 0);
+  body.len = 0;
+  ASSERT_OK(np_response_read_all(r[0], &body, NULL));
+  np_response_free(r[0]); /* the pool is shut: the connection is closed */
+  ASSERT_EQ_INT(np_opener_idle_count(o), 0);
+  /* a response may outlive its opener */
+  ASSERT_OK(np_opener_set_keepalive(o, 3));
+  ASSERT_OK(np_opener_open_url(o, url, NULL, 0, 5000, &r[0], NULL));
+  np_opener_free(o);
+  body.len = 0;
+  ASSERT_OK(np_response_read_all(r[0], &body, NULL));
+  ASSERT_EQ_MEM(body.data, body.len, "ok");
+  np_response_free(r[0]);
+  np_buf_free(&body);
+  ASSERT_EQ_INT(write(s.stop[1], "x", 1), 1);
+  pthread_join(t, NULL);
+  close(s.lfd);
+  close(s.stop[0]);
+  close(s.stop[1]);
+}
