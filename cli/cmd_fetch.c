@@ -50,8 +50,6 @@ enum {
  * buffer before it returns, so a smaller one keeps the bar moving on slow
  * links. */
 #define PROGRESS_BUF_SIZE ((size_t)32 * 1024)
-/* Largest --data-file read into memory. */
-#define DATA_FILE_MAX ((size_t)1 << 30)
 
 static void fetch_usage(FILE *out) {
   fprintf(out,
@@ -452,8 +450,6 @@ typedef struct fetch_run {
   fetch_opts *o;
   np_opener *opener;
   char *buf;          /* BODY_BUF_SIZE */
-  char *data;         /* --data-file bytes */
-  size_t data_len;
   int stdout_tty, stderr_tty;
 } fetch_run;
 
@@ -506,8 +502,12 @@ static int make_request(fetch_run *r, const char *url, np_request **out,
   np_request *req = *out;
   if (o->has_data)
     rc = np_request_set_data(req, o->data.data, o->data.len);
-  else if (o->data_file)
-    rc = np_request_set_data(req, r->data, r->data_len);
+  else if (o->data_file &&
+           (rc = np_request_set_data_file(req, o->data_file, err))) {
+    char why[sizeof err->message];
+    snprintf(why, sizeof why, "%s", reason_of(rc, err));
+    return np_error_set(err, rc, "cannot read %s: %s", o->data_file, why);
+  }
   if (!rc && o->method)
     rc = np_request_set_method(req, o->method);
   for (size_t i = 0; !rc && i < o->nheaders; i++) {
@@ -598,9 +598,10 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
   int code = 0, fd = 1;
   char *path = NULL;
   int rc = make_request(r, url, &req, &err);
-  if (rc) {
-    code = report(url, rc == NP_ENOMEM ? EXIT_LOCAL : EXIT_NETWORK, "%s",
-                  reason_of(rc, &err));
+  if (rc) { /* a bad URL, or --data-file that cannot be read */
+    code = report(url,
+                  rc == NP_ENOMEM || rc == NP_ESYS ? EXIT_LOCAL : EXIT_NETWORK,
+                  "%s", reason_of(rc, &err));
     goto done;
   }
   rc = np_opener_open(r->opener, req, &resp, &err);
@@ -727,8 +728,10 @@ static int build(fetch_run *r, fetch_state *st, np_error *err) {
   hs[n++] = np_handler_https_new(&st->tls);
   if (o->max_redirs == 0)
     hs[n++] = no_redirect_handler();
-  else if (o->max_redirs > 0)
-    hs[n++] = np_handler_redirect_new((int)o->max_redirs, 0, 0);
+  else /* 307/308 resend the method and body, as curl -L does */
+    hs[n++] = np_handler_redirect_new(o->max_redirs > 0 ? (int)o->max_redirs
+                                                        : 0,
+                                      0, NP_REDIRECT_RESEND_BODY);
   if (o->proxy) {
     np_proxies px = {0};
     rc = np_proxies_set(&px, "http", o->proxy);
@@ -772,44 +775,8 @@ static int build(fetch_run *r, fetch_state *st, np_error *err) {
   if (!rc && o->agent)
     rc = np_opener_add_header(r->opener, "User-agent", o->agent);
   if (!rc && !o->no_keepalive)
-    rc = NP_OK; /* keep-alive pool: set once the library offers it */
+    rc = np_opener_set_keepalive(r->opener, KEEPALIVE_POOL);
   return rc;
-}
-
-/* --data-file into memory (bounded). */
-static int read_data_file(fetch_run *r, const char *path) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return report(path, EXIT_LOCAL, "cannot open: %s", strerror(errno));
-  np_buf b;
-  np_buf_init(&b, DATA_FILE_MAX);
-  int code = 0;
-  for (;;) {
-    if (np_buf_reserve(&b, 65536)) {
-      code = report(path, EXIT_LOCAL, "too large for --data-file");
-      break;
-    }
-    ssize_t k = read(fd, b.data + b.len, 65536);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k < 0) {
-      code = report(path, EXIT_LOCAL, "cannot read: %s", strerror(errno));
-      break;
-    }
-    if (k == 0)
-      break;
-    b.len += (size_t)k;
-  }
-  close(fd);
-  if (code) {
-    np_buf_free(&b);
-    return code;
-  }
-  r->data_len = b.len;
-  r->data = np_buf_detach(&b, NULL);
-  if (!r->data)
-    r->data = np__copy_str("", 0);
-  return r->data ? 0 : report(path, EXIT_LOCAL, "out of memory");
 }
 
 int np_cmd_fetch(int argc, char **argv) {
@@ -831,8 +798,6 @@ int np_cmd_fetch(int argc, char **argv) {
   }
   r.stdout_tty = isatty(1);
   r.stderr_tty = isatty(2);
-  if (o.data_file && (code = read_data_file(&r, o.data_file)))
-    goto out;
   if (build(&r, &st, &err)) {
     code = report("-", EXIT_LOCAL, "%s", reason_of(err.code, &err));
     goto out;
@@ -871,7 +836,6 @@ out:
   np_free(st.user);
   np_free(st.pass);
   np_free(r.buf);
-  np_free(r.data);
   np_buf_free(&o.data);
   free(o.urls);
   free(o.outs);

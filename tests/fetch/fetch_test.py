@@ -143,6 +143,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             k = int(parts[2])
             self.reply(302, b"moved", [("Location", "/redir/%d" % (k - 1)
                                         if k > 1 else "/hello")])
+        elif top == "r307":
+            self.reply(307, b"elsewhere", [("Location", "/echo")])
         elif top == "loop":
             self.reply(302, b"again", [("Location", "/loop")])
         elif top == "status":
@@ -153,7 +155,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             want = "Basic " + base64.b64encode(
                 ("%s:%s" % (USER, PASSWORD)).encode()).decode()
             if self.headers.get("Authorization") == want:
-                self.reply(200, b"basic ok\n")
+                self.reply(200, b"basic ok\n" + data)
             else:
                 self.reply(401, b"who are you\n",
                            [("WWW-Authenticate", 'Basic realm="fetch-basic"')])
@@ -326,7 +328,17 @@ def cases(base, work):
     r = run(["-X", "DELETE", base + "/echo"])
     check(r.stdout.startswith(b"method DELETE\n"), "-X DELETE without data")
     r = run(["--data-file", os.path.join(work, "missing"), base + "/echo"])
-    check(r.returncode == 1, "--data-file that does not exist: exit 1", r.stderr)
+    check(r.returncode == 1 and b"missing" in r.stderr,
+          "--data-file that does not exist: exit 1, the file named", r.stderr)
+    r = run(["--data-file", blob, base + "/r307"])
+    check(r.stdout.startswith(b"method POST\n") and r.stdout.endswith(payload),
+          "307: method and --data-file body sent again", r.stdout[:100])
+    if CURL:
+        c = curl(["--data-binary", "@" + blob, base + "/r307"])
+        check(strip(r.stdout) == strip(c.stdout), "307 with a body: same as curl -L")
+    r = run(["-u", "%s:%s" % (USER, PASSWORD), "--data-file", blob, base + "/basic"])
+    check(r.stdout == b"basic ok\n" + payload,
+          "--data-file body sent again after the 401 challenge", r.stdout[:100])
 
     # Headers and user agent.
     r = run(["-H", "X-Test: 42", "-A", "agent/1.0", base + "/headers"])
@@ -434,7 +446,14 @@ def cases(base, work):
     check(r.stdout == b"via proxy http://example.invalid/o", "--proxy overrides http_proxy",
           r.stderr)
 
-    # Connections: --no-keepalive opens one per request.
+    # Connections: kept alive across the URLs of a run (error bodies and
+    # chunked ones read to their end too); --no-keepalive opens one each.
+    CONNECTIONS.clear()
+    urls = [base + p for p in ("/hello", "/status/404", "/chunked", "/hello",
+                               "/big")]
+    r = run(urls)
+    check(r.returncode == 0 and len(CONNECTIONS) == 1,
+          "keep-alive: 5 URLs on %d connection(s)" % len(CONNECTIONS))
     CONNECTIONS.clear()
     r = run(["--no-keepalive"] + [base + "/hello"] * 5)
     check(r.stdout == b"hello\n" * 5 and len(CONNECTIONS) == 5,
