@@ -7,15 +7,70 @@
  * processor with an empty jar; -u user:pass a basic auth handler whose
  * manager (default realm) holds them for the URL; -p user:pass the same
  * with a prior-auth manager that knows the URL needs them; -D user:pass
- * as -u with a digest handler too.  Output: "status N",
- * "url U", "reason R", the Content-type header, then "body:" and the body;
- * or "error NAME [code N]" then the HTTPError response's body.
+ * as -u with a digest handler too.  -x URL opens http and https through
+ * the proxy URL (ProxyHandler({'http': URL, 'https': URL}); no_proxy of
+ * the environment still applies); --cacert FILE verifies https against
+ * that CA, --insecure does not verify; -i NAME prints that response
+ * header (repeatable); -b reads the body in pieces of an odd size and
+ * prints its length and CRC-32 (zlib's) instead of the body; -t MS sets
+ * the request's timeout.  Output: "status N", "url U", "reason R", the
+ * Content-type header, "header NAME: value" for each -i, then "body:" and
+ * the body (or "body-length N" and "body-crc32 X"); or "error NAME [code
+ * N]" then the HTTPError response's body.  A read error is printed as
+ * "read error NAME" before the body read so far.
  */
 #include "netproto/cookiejar.h"
 #include "netproto/request.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+static const char *show_hdrs[32];
+static size_t n_show;
+static int big_body;
+
+/* zlib's crc32 (reflected 0xEDB88320), bit by bit: Python's zlib.crc32. */
+static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n) {
+  static uint32_t table[256];
+  if (!table[1])
+    for (uint32_t i = 0; i < 256; i++) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; k++)
+        c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+  crc = ~crc;
+  while (n--)
+    crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+  return ~crc;
+}
+
+static void print_big(np_response *r) {
+  enum { PIECE = 65521 }; /* odd: pieces straddle every framing boundary */
+  unsigned char *buf = malloc(PIECE);
+  unsigned long long total = 0;
+  uint32_t crc = 0;
+  np_error err = NP_ERROR_INIT;
+  if (!buf)
+    exit(3);
+  for (;;) {
+    size_t got = 0;
+    int rc = np_response_read(r, buf, PIECE, &got, &err);
+    crc = crc32_update(crc, buf, got);
+    total += got;
+    if (rc != NP_OK) {
+      printf("read error %s\n", np_status_name(err.code));
+      break;
+    }
+    if (got == 0)
+      break;
+  }
+  printf("body-length %llu\nbody-crc32 %08x\n", total, (unsigned)crc);
+  free(buf);
+  np_error_clear(&err);
+}
 
 static void print_resp(np_response *r) {
   np_buf body;
@@ -25,6 +80,14 @@ static void print_resp(np_response *r) {
          np_response_url(r), np_response_reason(r));
   np_slice ct = np_response_getheader(r, "Content-type");
   printf("content-type %.*s\n", NP_SLICE_ARG(ct));
+  for (size_t i = 0; i < n_show; i++) {
+    np_slice v = np_response_getheader(r, show_hdrs[i]);
+    printf("header %s: %.*s\n", show_hdrs[i], NP_SLICE_ARG(v));
+  }
+  if (big_body) {
+    print_big(r);
+    return;
+  }
   if (np_response_read_all(r, &body, &err) != NP_OK)
     printf("read error %s\n", np_status_name(err.code));
   printf("body:\n");
@@ -41,7 +104,8 @@ int main(int argc, char **argv) {
   unsigned flags = 0;
   int cookies = 0;
   const char *userpass = NULL;
-  int prior = 0, digest = 0;
+  int prior = 0, digest = 0, insecure = 0, timeout_ms = 0;
+  const char *proxy = NULL, *cafile = NULL;
   for (int i = 1; i < argc; i++) {
     if ((strcmp(argv[i], "-u") == 0 || strcmp(argv[i], "-p") == 0 ||
          strcmp(argv[i], "-D") == 0) &&
@@ -50,6 +114,18 @@ int main(int argc, char **argv) {
       digest = argv[i][1] == 'D';
       userpass = argv[++i];
     }
+    else if (strcmp(argv[i], "-x") == 0 && i + 1 < argc)
+      proxy = argv[++i];
+    else if (strcmp(argv[i], "--cacert") == 0 && i + 1 < argc)
+      cafile = argv[++i];
+    else if (strcmp(argv[i], "--insecure") == 0)
+      insecure = 1;
+    else if (strcmp(argv[i], "-i") == 0 && i + 1 < argc && n_show < 32)
+      show_hdrs[n_show++] = argv[++i];
+    else if (strcmp(argv[i], "-b") == 0)
+      big_body = 1;
+    else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
+      timeout_ms = atoi(argv[++i]);
     else if (strcmp(argv[i], "-c") == 0)
       cookies = 1;
     else if (strcmp(argv[i], "-k") == 0)
@@ -69,9 +145,21 @@ int main(int argc, char **argv) {
   np_opener *o;
   np_cookiejar *jar = cookies ? np_cookiejar_new(NULL) : NULL;
   np_password_mgr *pm = NULL;
-  np_handler *hs[4] = {np_handler_redirect_new(0, 0, flags), NULL, NULL,
-                       NULL};
+  np_handler *hs[6] = {np_handler_redirect_new(0, 0, flags)};
   size_t nhs = 1;
+  np_tls_options tls = {0};
+  tls.ca_file = cafile;
+  tls.insecure_skip_verify = insecure;
+  if (cafile || insecure)
+    hs[nhs++] = np_handler_https_new(&tls);
+  if (proxy) {
+    np_proxies px = {0};
+    if (np_proxies_set(&px, "http", proxy) != NP_OK ||
+        np_proxies_set(&px, "https", proxy) != NP_OK)
+      return 3;
+    hs[nhs++] = np_handler_proxy_new(&px);
+    np_proxies_free(&px);
+  }
   if (jar)
     hs[nhs++] = np_handler_cookie_new(jar);
   if (userpass) { /* -u user:pass for any realm of the URL */
@@ -99,6 +187,8 @@ int main(int argc, char **argv) {
   }
   if (method)
     np_request_set_method(req, method);
+  if (timeout_ms)
+    np_request_set_timeout(req, timeout_ms);
   if (data)
     np_request_set_data(req, data, strlen(data));
   for (size_t i = 0; i < nh; i++) {
