@@ -322,13 +322,20 @@ NP_API np_handler *np_handler_file_new(void);
  * failures keep their NP_EFTP_* status, message "ftp error: ...". */
 NP_API np_handler *np_handler_ftp_new(void);
 /*
- * CacheFTPHandler: like np_handler_ftp_new, but keeps up to max_conns
- * (0: Python's 16) logged-in control connections, keyed by user, host,
- * port and directory, for timeout_s (<= 0: Python's 60) seconds of
- * idleness (setMaxConns / setTimeout; expired ones are closed at the next
- * open, as check_cache does, and all of them when the handler is freed,
- * as clear_cache).  Kind "ftp", so it replaces FTPHandler in
- * np_build_opener.  A connection found dead on reuse is replaced once.
+ * CacheFTPHandler: like np_handler_ftp_new, but keeps logged-in control
+ * connections for the next URL of the same user, host, port, directory
+ * and time-out (and, beyond Python, password).  setMaxConns: at most
+ * max_conns (0: Python's 16) are kept, the one idle longest closed first
+ * (CPython's check_cache keeps one fewer).  setTimeout: timeout_s (<= 0:
+ * Python's 60) seconds after its last use a connection is closed by the
+ * next open of another key, as check_cache does (the key asked for is
+ * reused whatever its age, as connect_ftp renews it first).  A connection
+ * is out of the cache while a response reads from it and goes back when
+ * its transfer ended well (a response freed early closes it).  Freeing the
+ * handler closes them all (clear_cache).  When the first command on a
+ * kept connection fails (the server closed it), a new login replaces it,
+ * once, as ftpwrapper.retrfile does.  Kind "ftp", so it replaces
+ * FTPHandler in np_build_opener.
  */
 NP_API np_handler *np_handler_cache_ftp_new(size_t max_conns, int timeout_s);
 /* How many connections a CacheFTPHandler holds now (0 for another). */

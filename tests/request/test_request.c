@@ -592,3 +592,18 @@ TEST(keepalive_pool_keeps_at_most_max_idle) {
   close(s.stop[0]);
   close(s.stop[1]);
 }
+
+TEST(cache_ftp_handler_kind_and_count) {
+  np_handler *c = np_handler_cache_ftp_new(0, 0), *f = np_handler_ftp_new();
+  ASSERT(c && f);
+  ASSERT(strcmp(c->kind, "ftp") == 0 && strcmp(c->schemes, "ftp") == 0);
+  ASSERT_EQ_INT(np_handler_cache_ftp_count(c), 0);
+  ASSERT_EQ_INT(np_handler_cache_ftp_count(f), 0);
+  ASSERT_EQ_INT(np_handler_cache_ftp_count(NULL), 0);
+  np_opener *o;
+  np_handler *hs[] = {c};
+  ASSERT_OK(np_build_opener(&o, hs, 1, NULL));
+  ASSERT(np_opener_find(o, "ftp") == c); /* it replaced FTPHandler */
+  np_opener_free(o);
+  f->destroy(f);
+}

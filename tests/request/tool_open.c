@@ -12,8 +12,10 @@
  *   --keepalive N     np_opener_set_keepalive(N)
  *   --sleep-ms N      pause between URLs
  *   --partial         read only 1 byte of each body before freeing it
+ *   --cache-ftp N,T   np_handler_cache_ftp_new(N, T) as the ftp handler
  * Output per URL: "status N" and "body:" then the body and a newline, or
- * "error NAME [code N] message"; at the end "idle N" (the pool's size).
+ * "error NAME [code N] message"; at the end "idle N" (the pool's size)
+ * and, with --cache-ftp, "ftpcache N" (connections the cache holds).
  */
 #include "netproto/request.h"
 
@@ -53,6 +55,7 @@ int main(int argc, char **argv) {
   const char *hdrs[32], *urls[64], *userpass = NULL;
   size_t nh = 0, nu = 0;
   int rewind = 1, resend = 0, keepalive = 0, pause = 0, partial = 0;
+  int cache_max = -1, cache_timeout = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int more = i + 1 < argc;
@@ -72,6 +75,9 @@ int main(int argc, char **argv) {
       userpass = argv[++i];
     else if (strcmp(a, "--resend") == 0)
       resend = 1;
+    else if (strcmp(a, "--cache-ftp") == 0 && more &&
+             sscanf(argv[i + 1], "%d,%d", &cache_max, &cache_timeout) == 2)
+      i++;
     else if (strcmp(a, "--partial") == 0)
       partial = 1;
     else if (strcmp(a, "--keepalive") == 0 && more)
@@ -81,7 +87,7 @@ int main(int argc, char **argv) {
     else if (nu < 64)
       urls[nu++] = a;
   }
-  np_handler *hs[2];
+  np_handler *hs[3];
   size_t n = 0;
   np_password_mgr *mgr = NULL;
   if (resend)
@@ -98,6 +104,10 @@ int main(int argc, char **argv) {
                           0);
     hs[n++] = np_handler_basic_auth_new(mgr);
   }
+  np_handler *cache = NULL;
+  if (cache_max >= 0)
+    hs[n++] = cache = np_handler_cache_ftp_new((size_t)cache_max,
+                                               cache_timeout);
   np_opener *o;
   np_error err = NP_ERROR_INIT;
   if (np_build_opener(&o, hs, n, &err) != NP_OK ||
@@ -163,6 +173,8 @@ int main(int argc, char **argv) {
     fflush(stdout);
   }
   printf("idle %zu\n", np_opener_idle_count(o));
+  if (cache)
+    printf("ftpcache %zu\n", np_handler_cache_ftp_count(cache));
   np_opener_free(o);
   np_password_mgr_free(mgr);
   return 0;
