@@ -14,9 +14,10 @@
  * One np_robots may be read from several threads at once once parsed;
  * parsing and setters need the caller's exclusion.
  *
- * Fetching robots.txt (Python's read()) is the URL opener's job: fetch the
- * file, then np_robots_parse() its body, or np_robots_apply_status() when
- * the server answered with an HTTP error.
+ * Fetching robots.txt (Python's read()) is np_robots_read() (with the URL
+ * opener of netproto/request.h), or by hand: fetch the file, then
+ * np_robots_parse() its body, or np_robots_apply_status() when the server
+ * answered with an HTTP error.
  */
 #ifndef NETPROTO_ROBOTS_H
 #define NETPROTO_ROBOTS_H
@@ -49,8 +50,9 @@ NP_API np_slice np_robots_url(const np_robots *r);
 NP_API np_slice np_robots_host(const np_robots *r);
 NP_API np_slice np_robots_path(const np_robots *r);
 
-/* Change the parse limit (0: the default). */
+/* Change the parse limit (0: the default); the limit in force. */
 NP_API void np_robots_set_max_bytes(np_robots *r, size_t max_bytes);
+NP_API size_t np_robots_max_bytes(const np_robots *r);
 
 /*
  * parse(lines): read the records of a robots.txt body (UTF-8; every line
@@ -104,6 +106,21 @@ NP_API int np_robots_request_rate(const np_robots *r, const char *agent,
  * points *maps at them (borrowed).  0 where Python returns None.
  */
 NP_API size_t np_robots_site_maps(const np_robots *r, const np_slice **maps);
+
+/*
+ * read(): fetch the set_url URL through opener o (a np_opener from
+ * netproto/request.h; NULL: the one np_urlopen uses, time-out 30 s
+ * either way) and, as RobotFileParser.read: a 2xx body (its first
+ * np_robots_max_bytes bytes) is parsed, which marks the parser checked
+ * (mtime); an HTTPError 401 or 403 sets disallow_all, another 4xx
+ * allow_all, and any other status changes nothing (mtime stays as it
+ * was, so can_fetch keeps answering 0 before any parse).  Network and
+ * URL errors are returned as np_urlopen returns them (URLError); the
+ * parse's errors as np_robots_parse's.  Implemented in the request
+ * module: a program that calls it links both.
+ */
+typedef struct np_opener np_opener;
+NP_API int np_robots_read(np_robots *r, np_opener *o, np_error *err);
 
 /* mtime(): when the file was last parsed (seconds since the epoch), 0 if
  * never; modified(): set it to now. */

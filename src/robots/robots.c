@@ -211,6 +211,7 @@ np_slice np_robots_path(const np_robots *r) {
 void np_robots_set_max_bytes(np_robots *r, size_t max_bytes) {
   r->max_bytes = max_bytes ? max_bytes : NP_ROBOTS_DEFAULT_MAX_BYTES;
 }
+size_t np_robots_max_bytes(const np_robots *r) { return r->max_bytes; }
 
 void np_robots_apply_status(np_robots *r, int http_status) {
   if (http_status == 401 || http_status == 403)
