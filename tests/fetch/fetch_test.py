@@ -130,6 +130,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 time.sleep(0.05)
             if not length:
                 self.close_connection = True
+        elif top == "short":  # promises 100 bytes, sends 50, hangs up
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"s" * 50)
+            self.close_connection = True
         elif top == "slow":
             time.sleep(3)
             self.reply(200, b"late")
@@ -409,6 +415,9 @@ def cases(base, work):
     took = time.monotonic() - t0
     check(r.returncode == 3 and took < 2.5, "--timeout 0.5 on a slow answer: exit 3 in "
           "%.1f s" % took, r.stderr)
+    r = run([base + "/short"])
+    check(r.returncode == 3 and r.stdout == b"s" * 50,
+          "body cut short: the bytes that came are written, exit 3", r.stderr)
     r = run(["nosuchscheme://x/"])
     check(r.returncode == 3, "unknown URL type: exit 3", r.stderr)
 
