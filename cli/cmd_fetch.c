@@ -185,6 +185,14 @@ static const struct {
     {'h', "--help", O_HELP, 0},
 };
 
+/* An RFC 9110 token: a method or a header name. */
+static int is_token(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!np__is((unsigned char)s[i], NP_CC_TCHAR))
+      return 0;
+  return n > 0 && n < 256;
+}
+
 /* Apply one option.  Returns 0, NP_EXIT_USAGE after a message, or -1 for
  * --help (printed). */
 static int apply_option(fetch_opts *f, opt_id id, const char *v) {
@@ -201,8 +209,8 @@ static int apply_option(fetch_opts *f, opt_id id, const char *v) {
     return 0;
   }
   case O_METHOD:
-    if (!*v)
-      return np_cli_usage_error("fetch", "empty method for -X");
+    if (!is_token(v, strlen(v)))
+      return np_cli_usage_error("fetch", "bad method '%s' for -X", v);
     f->method = v;
     return 0;
   case O_DATA:
@@ -216,7 +224,7 @@ static int apply_option(fetch_opts *f, opt_id id, const char *v) {
     return 0;
   case O_HEADER: {
     const char *colon = strchr(v, ':');
-    if (!colon || colon == v)
+    if (!colon || !is_token(v, (size_t)(colon - v)) || strpbrk(v, "\r\n"))
       return np_cli_usage_error("fetch", "bad header '%s' (want 'Name: value')",
                                 v);
     const char **grown =
@@ -359,7 +367,6 @@ typedef struct progress {
   long long total;   /* Content-Length, -1 if unknown */
   long long done;
   double start, last; /* seconds, monotonic */
-  int drawn;
 } progress;
 
 static double now_s(void) {
@@ -410,7 +417,6 @@ static void progress_draw(progress *p, double t) {
   }
   if (n > 0)
     (void)!write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-  p->drawn = 1;
   p->last = t;
 }
 
@@ -512,10 +518,8 @@ static int make_request(fetch_run *r, const char *url, np_request **out,
     rc = np_request_set_method(req, o->method);
   for (size_t i = 0; !rc && i < o->nheaders; i++) {
     const char *h = o->headers[i], *colon = strchr(h, ':');
-    char name[256];
+    char name[256]; /* is_token() checked the length */
     size_t nlen = (size_t)(colon - h);
-    if (nlen >= sizeof name)
-      return np_error_set(err, NP_EINVAL, "header name too long");
     memcpy(name, h, nlen);
     name[nlen] = 0;
     const char *v = colon + 1;
@@ -608,8 +612,8 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
   if (rc == NP_EREQUEST_HTTP) {
     int status = (int)err.value;
     if (is_redirect_loop(&err)) {
-      code = report(url, EXIT_NETWORK, "too many redirects (%s)",
-                    "HTTP Error");
+      code = report(url, EXIT_NETWORK, "too many redirects (the last one "
+                    "was HTTP %d)", status);
       goto done;
     }
     if (o->max_redirs == 0 && status >= 300 && status < 400 &&

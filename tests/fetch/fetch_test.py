@@ -429,6 +429,9 @@ def cases(base, work):
                        (["--max-redirs", "x", base], "bad --max-redirs"),
                        (["-o"], "-o without a value"),
                        (["-H", "NoColon", base], "-H without ':'"),
+                       (["-H", "Bad Name: x", base], "-H name not a token"),
+                       (["-H", "X: a\r\nY: b", base], "-H with CR LF"),
+                       (["-X", "GE T", base], "-X not a token"),
                        (["-o", "a", "-o", "b", base], "more -o than URLs"),
                        (["-d", "x", "--data-file", "f", base], "-d and --data-file")):
         r = run(args)
