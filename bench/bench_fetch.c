@@ -23,7 +23,7 @@
  * peak RSS: <= 1.00 against curl is the target.
  *
  * Usage: bench_fetch [--source DIR] [--runs K] [--quick] [--no-python]
- *        [--requests N] [--mib M] [--cli PATH]
+ *        [--requests N (<= 40000)] [--mib M] [--cli PATH]
  * The netproto command is NP_CLI, --cli, or the build's netproto next to
  * bench/.  Needs nginx, curl and python3 (scripts/deps.txt); a missing
  * program's rows print n/a.
@@ -356,7 +356,10 @@ static int own_option(void *ctx, int argc, char **argv, int i) {
                                              : NULL;
   if (!dst)
     return 0;
-  if (i + 1 >= argc || npb_parse_count(argv[i + 1], 1, 100000000, dst) != 0)
+  /* The URLs of (b) and (c) go on one command line: 40,000 of them stay
+   * well under Linux's 2 MiB for arguments. */
+  long hi = dst == &o->requests ? 40000 : 1048576;
+  if (i + 1 >= argc || npb_parse_count(argv[i + 1], 1, hi, dst) != 0)
     return -1;
   return 2;
 }
@@ -365,7 +368,7 @@ int main(int argc, char **argv) {
   if (argc > 1 && !strncmp(argv[1], "--child-", 8))
     return child_main(argc, argv);
   own o = {0, 0};
-  npb_options_init(&opt, "bench_fetch", 3);
+  npb_options_init(&opt, "bench_fetch", 5);
   if (npb_parse_options(&opt, argc, argv, "[--requests N] [--mib M] [--cli PATH]",
                         own_option, &o))
     return 2;
@@ -416,6 +419,9 @@ int main(int argc, char **argv) {
     snprintf(title, sizeof title, "(a) download of %ld MiB to /dev/null",
              mib);
     print_table(title, rows, 4, 2, 3, (double)(mib << 20), 0);
+    printf("  commands: netproto fetch -s -o /dev/null URL; curl -s -o "
+           "/dev/null URL;\n    python3 bench/fetch_cpython.py download URL "
+           "(urlopen, shutil.copyfileobj to stdout=/dev/null)\n");
   }
 
   /* (b) keep-alive GETs */
@@ -438,6 +444,9 @@ int main(int argc, char **argv) {
              "(b) %ld GETs of %zu bytes, keep-alive, one process", n,
              sizeof SMALL_BODY - 1);
     print_table(title, rows, 4, 2, 3, 0, (double)n);
+    printf("  commands: netproto fetch -s URL x%ld; curl -s URL x%ld; python3 "
+           "bench/fetch_cpython.py\n    gets-keepalive URL %ld (urllib has no "
+           "keep-alive: http.client.HTTPConnection reused)\n", n, n, n);
     free(fetch);
     free(curl);
   }
@@ -462,6 +471,9 @@ int main(int argc, char **argv) {
              "(c) %ld GETs of %zu bytes, a connection per GET, one process",
              n, sizeof SMALL_BODY - 1);
     print_table(title, rows, 4, 2, 3, 0, (double)n);
+    printf("  commands: netproto fetch -s --no-keepalive URL x%ld; curl -s -H "
+           "'Connection: close' URL x%ld;\n    python3 bench/fetch_cpython.py "
+           "gets-close URL %ld (urlopen per GET)\n", n, n, n);
     free(fetch);
     free(curl);
   }
