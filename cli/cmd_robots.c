@@ -1,20 +1,20 @@
 /*
  * netproto robots: urllib.robotparser on the command line.
  *
- *   netproto robots [--verbose] [--timeout S] URL AGENT PATH...
+ *   netproto robots [--verbose] URL AGENT PATH...
  *
- * Reads the robots.txt at URL through urllib.request's opener, as
- * RobotFileParser.read() does (401/403 disallow everything, other 4xx
- * allow everything, 2xx is parsed), then prints "allowed PATH" or
- * "disallowed PATH" for each PATH as can_fetch(AGENT, PATH) answers.
- * Exit status: 0, 2 usage error, 3 network or URL error.
+ * Reads the robots.txt at URL with np_robots_read through an opener of
+ * np_build_opener, as RobotFileParser.read() does (401/403 disallow
+ * everything, other 4xx allow everything, 2xx is parsed), then prints
+ * "allowed PATH" or "disallowed PATH" for each PATH as can_fetch(AGENT,
+ * PATH) answers.  Exit status: 0, 2 usage error, 3 network or URL error
+ * (or a robots.txt that is not UTF-8), 1 out of memory.
  */
 #include "cli.h"
 
 #include "netproto/request.h"
 #include "netproto/robots.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static void robots_usage(FILE *out) {
@@ -24,90 +24,24 @@ static void robots_usage(FILE *out) {
           "Read the robots.txt at URL (Python's RobotFileParser.read()) and\n"
           "print \"allowed PATH\" or \"disallowed PATH\" for each PATH (a path\n"
           "or a full URL), as can_fetch(AGENT, PATH) answers.\n"
-          "  --verbose      also print crawl-delay, request-rate and the\n"
+          "  -v, --verbose  also print crawl-delay, request-rate and the\n"
           "                 sitemaps for AGENT\n"
-          "  --timeout S    seconds (decimals allowed) for connecting and\n"
-          "                 each read (default 30)\n"
+          "Connecting and each read wait at most 30 seconds.\n"
           "\n"
-          "exit status: 0 success, 2 usage error, 3 network or URL error\n");
+          "exit status: 0 success, 1 out of memory, 2 usage error, 3 network\n"
+          "or URL error (or a robots.txt that is not UTF-8)\n");
 }
 
 enum { EXIT_NETWORK = 3 };
 
-/* Python's read(): the body parsed, or the error status applied. */
-static int read_robots(np_robots *r, const char *url, int timeout_ms,
-                       np_error *err) {
-  np_opener *o = NULL;
-  np_response *resp = NULL;
-  int rc = np_build_opener(&o, NULL, 0, err);
-  if (rc == NP_OK)
-    rc = np_opener_open_url(o, url, NULL, 0, timeout_ms, &resp, err);
-  if (rc == NP_EREQUEST_HTTP) {
-    int status = (int)err->value;
-    np_error_clear(err);
-    np_robots_apply_status(r, status);
-    rc = NP_OK;
-  } else if (rc == NP_OK) {
-    np_buf body;
-    np_buf_init(&body, NP_ROBOTS_DEFAULT_MAX_BYTES);
-    char chunk[16384];
-    size_t got = 0;
-    /* Read up to the parse limit; what lies beyond is ignored anyway. */
-    while ((rc = np_response_read(resp, chunk, sizeof chunk, &got, err)) ==
-               NP_OK &&
-           got) {
-      size_t room = body.max - body.len;
-      if (np_buf_append(&body, chunk, got < room ? got : room) != NP_OK) {
-        rc = np_error_set(err, NP_ENOMEM, "out of memory");
-        break;
-      }
-      if (got >= room)
-        break;
-    }
-    if (rc == NP_OK)
-      rc = np_robots_parse(r, body.data ? body.data : "", body.len, err);
-    np_buf_free(&body);
-  }
-  np_response_free(resp);
-  np_opener_free(o);
-  return rc;
-}
-
-static int parse_timeout(const char *s) {
-  /* digits with an optional fraction, 1 ms .. 2e6 s */
-  double v = 0, scale = 0;
-  int digits = 0;
-  for (const char *p = s; *p; p++) {
-    if (*p == '.' && scale == 0) {
-      scale = 0.1;
-    } else if (*p >= '0' && *p <= '9') {
-      digits++;
-      if (scale == 0) {
-        v = v * 10 + (*p - '0');
-      } else {
-        v += (*p - '0') * scale;
-        scale /= 10;
-      }
-      if (v > 2e6)
-        return -1;
-    } else {
-      return -1;
-    }
-  }
-  return digits && v >= 0.001 ? (int)(v * 1000 + 0.5) : -1;
-}
-
 int np_cmd_robots(int argc, char **argv) {
-  int verbose = 0, timeout_ms = 30000, i = 1;
+  int verbose = 0, i = 1;
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     if (np_cli_is_help(argv[i])) {
       robots_usage(stdout);
       return NP_EXIT_OK;
     } else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
       verbose = 1;
-    } else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-      if ((timeout_ms = parse_timeout(argv[++i])) < 0)
-        return np_cli_usage_error("robots", "bad --timeout %s", argv[i]);
     } else if (!strcmp(argv[i], "--")) {
       i++;
       break;
@@ -119,11 +53,14 @@ int np_cmd_robots(int argc, char **argv) {
     return np_cli_usage_error("robots", "expected URL AGENT PATH...");
   const char *url = argv[i], *agent = argv[i + 1];
   np_robots *r = NULL;
+  np_opener *o = NULL;
   np_error err = NP_ERROR_INIT;
   int code = NP_EXIT_OK;
   int rc = np_robots_new(&r, url, strlen(url));
+  if (rc == NP_OK) /* an opener of our own: proxies from the environment */
+    rc = np_build_opener(&o, NULL, 0, &err);
   if (rc == NP_OK)
-    rc = read_robots(r, url, timeout_ms, &err);
+    rc = np_robots_read(r, o, &err);
   if (rc != NP_OK) {
     fprintf(stderr, "netproto robots: %s: %s\n", url,
             err.message[0] ? err.message : np_strerror(rc));
@@ -154,6 +91,7 @@ int np_cmd_robots(int argc, char **argv) {
   }
 out:
   np_error_clear(&err);
+  np_opener_free(o);
   np_robots_free(r);
   return code;
 }
