@@ -62,7 +62,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        if self.path in FILES:
+        if self.path == "/latin1/robots.txt":
+            code, body = 200, b"User-agent: *\nDisallow: /caf\xe9\n"
+        elif self.path in FILES:
             code, body = 200, FILES[self.path].encode()
         elif self.path.startswith("/redirect/"):
             self.send_response(301)
@@ -123,6 +125,16 @@ def main():
         s.bind(("127.0.0.1", 0))
         dead = "http://127.0.0.1:%d/robots.txt" % s.getsockname()[1]
         s.close()
+        url = base + "/latin1/robots.txt"
+        try:
+            urllib.robotparser.RobotFileParser(url).read()
+            python = "read"
+        except UnicodeDecodeError:
+            python = "UnicodeDecodeError"
+        r = netproto(url, "bot", "/")
+        check(python == "UnicodeDecodeError" and r.returncode == 3 and r.stdout == b""
+              and r.stderr.startswith(b"netproto robots: " + url.encode()),
+              "a robots.txt that is not UTF-8: Python raises, exit 3", r.stderr)
         r = netproto(dead, "bot", "/")
         check(r.returncode == 3 and r.stdout == b"" and
               r.stderr.startswith(b"netproto robots: " + dead.encode()),
