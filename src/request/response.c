@@ -138,10 +138,13 @@ int np_response_read_all(np_response *r, np_buf *out, np_error *err) {
   for (;;) {
     size_t k;
     int rc = read_some(r, chunk, sizeof chunk, &k, err);
+    if (k) { /* a cut-short read keeps its bytes (IncompleteRead.partial) */
+      int arc = np_buf_append(out, chunk, k);
+      if (arc != NP_OK && rc == NP_OK)
+        return np_error_set(err, arc, "response body: %s", np_strerror(arc));
+    }
     if (rc != NP_OK || k == 0)
       return rc;
-    if ((rc = np_buf_append(out, chunk, k)) != NP_OK)
-      return np_error_set(err, rc, "response body: %s", np_strerror(rc));
   }
 }
 
