@@ -240,15 +240,19 @@ def main():
     base = "http://127.0.0.1:%d" % srv.server_address[1]
     work = tempfile.mkdtemp(prefix="np-fetch-")
     tls_srv = None
+    odd = peers.MisbehavingServer(connect_target=None)
     try:
         cases(base, work)
         progress_cases(base, work)
+        odd_cases("http://127.0.0.1:%d" % odd.port)
         pki = os.path.join(work, "pki")
         os.mkdir(pki)
         peers.make_pki(pki)
         tls_srv = start(pki)
-        tls_cases("https://localhost:%d" % tls_srv.server_address[1], pki)
+        tls_cases("https://localhost:%d" % tls_srv.server_address[1], pki,
+                  "http://up:p@127.0.0.1:%d" % odd.port)
     finally:
+        odd.stop()
         srv.shutdown()
         srv.server_close()
         if tls_srv:
@@ -521,7 +525,23 @@ def progress_cases(base, work):
     check(r.returncode == 0 and r.stderr == b"", "no progress when stderr is a pipe")
 
 
-def tls_cases(base, pki):
+def odd_cases(base):
+    """Protocol errors and a connection the server drops while it is kept
+    (tests/http/peers.py's MisbehavingServer)."""
+    for path in ("/bad-status", "/not-http", "/http2", "/te-cl", "/bare-cr"):
+        r = run([base + path])
+        check(r.returncode == 3 and r.stderr.startswith(b"netproto fetch: "),
+              "protocol error %s: exit 3" % path, r.stderr)
+    r = run([base + "/truncated-chunked"])
+    check(r.returncode == 3 and r.stdout == b"hello",
+          "chunked body cut short: the chunk that came is written, exit 3", r.stderr)
+    r = run([base + "/keepalive-then-close", base + "/ok", base + "/ok"])
+    check(r.returncode == 0 and r.stdout == b"kaokok",
+          "a kept connection the server closed: the next URL retried on a new one",
+          r.stderr)
+
+
+def tls_cases(base, pki, proxy):
     r = run([base + "/hello"])
     check(r.returncode == 3 and b"certificate" in r.stderr.lower(),
           "TLS, certificate from an unknown CA: exit 3", r.stderr)
@@ -533,6 +553,10 @@ def tls_cases(base, pki):
              base + "/big"])
     check(r.returncode == 0 and open(os.path.join(pki, "big"), "rb").read() == BIG,
           "TLS: 12 MiB body intact")
+    r = run(["--cacert", os.path.join(pki, "ca.pem"), "--proxy", proxy,
+             base + "/hello", base + "/chunked"])
+    check(r.returncode == 0 and r.stdout.startswith(b"hello\nchunk 0;"),
+          "https through --proxy (CONNECT with the proxy's credentials)", r.stderr)
     if CURL:
         c = curl([base + "/hello"])
         check(c.returncode != 0, "curl refuses the unknown CA too")
