@@ -166,9 +166,11 @@ static int feed_body(void *ctx, void *buf, size_t cap, size_t *got) {
   return NP_OK;
 }
 
-/* Send the request (its data or streamed body) and read the head. */
+/* Send the request (its data or streamed body) and read the head;
+ * *sent tells whether the request went out whole. */
 static int exchange(np_http_conn *c, np_request *req, const np_http_header *hv,
-                    size_t n, np_http_resp **resp, np_error *err) {
+                    size_t n, np_http_resp **resp, bool *sent, np_error *err) {
+  *sent = false;
   int rc = np__request_body_ready(req, err);
   if (rc != NP_OK)
     return rc;
@@ -183,17 +185,20 @@ static int exchange(np_http_conn *c, np_request *req, const np_http_header *hv,
     rc = np_http_conn_request(c, np_request_get_method(req), req->selector,
                               req->data, req->data_len, hv, n, err);
   }
-  if (rc == NP_OK)
+  if (rc == NP_OK) {
+    *sent = true;
     rc = np_http_conn_getresponse(c, resp, err);
+  }
   return rc;
 }
 
-/* A failure a connection the server closed while idle gives before any
- * response byte came. */
-static bool stale(int rc, const np_error *e) {
-  return rc == NP_EHTTP_REMOTE_DISCONNECTED ||
-         (rc == NP_ESYS && (e->sys_errno == ECONNRESET ||
-                            e->sys_errno == EPIPE));
+/* A failure a connection the server closed while idle gives: the send
+ * refused (reset, broken pipe), or the answer's end before any byte. */
+static bool stale(int rc, bool sent, const np_error *e) {
+  if (sent)
+    return rc == NP_EHTTP_REMOTE_DISCONNECTED;
+  return rc == NP_ESYS &&
+         (e->sys_errno == ECONNRESET || e->sys_errno == EPIPE);
 }
 
 /* The pool key: scheme, host[:port], tunnel and time-out. */
@@ -267,9 +272,10 @@ static int http_open(np_handler *h, np_opener *o, np_request *req,
           n--;
           break;
         }
+    bool sent = false;
     if (rc == NP_OK)
-      rc = exchange(b->conn, req, hv, n, &b->resp, e);
-    if (rc == NP_OK || !reused || !stale(rc, e) ||
+      rc = exchange(b->conn, req, hv, n, &b->resp, &sent, e);
+    if (rc == NP_OK || !reused || !stale(rc, sent, e) ||
         !np__request_body_resendable(req))
       break;
     np_http_conn_free(b->conn); /* the server closed it while idle */

@@ -162,7 +162,12 @@ def nginx_case():
     for i, name in enumerate(names):
         with open(os.path.join(www, name), "w") as f:
             f.write("file %d\n" % i * (i * 300 + 1))
-    port = free_port()
+    port, tls_port = free_port(), free_port()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-days", "2", "-keyout", os.path.join(d, "key.pem"),
+                    "-out", os.path.join(d, "cert.pem"), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
     conf = f"""
 daemon off;
 worker_processes 1;
@@ -176,6 +181,8 @@ http {{
   fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
   keepalive_requests 3;
   server {{ listen 127.0.0.1:{port}; root {www}; }}
+  server {{ listen 127.0.0.1:{tls_port} ssl; root {www};
+           ssl_certificate {d}/cert.pem; ssl_certificate_key {d}/key.pem; }}
 }}
 """
     with open(os.path.join(d, "nginx.conf"), "w") as f:
@@ -187,6 +194,7 @@ http {{
         deadline = time.time() + 10
         while time.time() < deadline:
             try:
+                socket.create_connection(("127.0.0.1", tls_port), 1).close()
                 socket.create_connection(("127.0.0.1", port), 1).close()
                 break
             except OSError:
@@ -208,6 +216,18 @@ http {{
               [int(l[1]) for l in lines] == [1, 2, 3, 1, 2, 3, 1], lines)
         check("nginx: no Connection: close sent",
               all(l[3] == "-" for l in lines), lines)
+        open(os.path.join(d, "access.log"), "w").close()
+        turls = ["https://127.0.0.1:%d/%s" % (tls_port, n) for n in names]
+        out, rc = run("--keepalive", "4", "--cacert",
+                      os.path.join(d, "cert.pem"), *turls)
+        check("nginx https: right bodies", rc == 0 and out.startswith(want),
+              out[:500])
+        time.sleep(0.2)
+        with open(os.path.join(d, "access.log")) as f:
+            lines = [l.split() for l in f.read().splitlines() if l.strip()]
+        check("nginx https: 7 requests on 3 TLS connections",
+              len(lines) == 7 and len({l[0] for l in lines}) == 3 and
+              [int(l[1]) for l in lines] == [1, 2, 3, 1, 2, 3, 1], lines)
     finally:
         proc.terminate()
         try:

@@ -13,6 +13,7 @@
  *   --sleep-ms N      pause between URLs
  *   --partial         read only 1 byte of each body before freeing it
  *   --cache-ftp N,T   np_handler_cache_ftp_new(N, T) as the ftp handler
+ *   --cacert FILE     an https handler trusting FILE
  * Output per URL: "status N" and "body:" then the body and a newline, or
  * "error NAME [code N] message"; at the end "idle N" (the pool's size)
  * and, with --cache-ftp, "ftpcache N" (connections the cache holds).
@@ -56,6 +57,8 @@ int main(int argc, char **argv) {
   size_t nh = 0, nu = 0;
   int rewind = 1, resend = 0, keepalive = 0, pause = 0, partial = 0;
   int cache_max = -1, cache_timeout = 0;
+  np_tls_options tls = {0};
+  int https = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int more = i + 1 < argc;
@@ -78,6 +81,8 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--cache-ftp") == 0 && more &&
              sscanf(argv[i + 1], "%d,%d", &cache_max, &cache_timeout) == 2)
       i++;
+    else if (strcmp(a, "--cacert") == 0 && more)
+      tls.ca_file = argv[++i], https = 1;
     else if (strcmp(a, "--partial") == 0)
       partial = 1;
     else if (strcmp(a, "--keepalive") == 0 && more)
@@ -87,7 +92,7 @@ int main(int argc, char **argv) {
     else if (nu < 64)
       urls[nu++] = a;
   }
-  np_handler *hs[3];
+  np_handler *hs[4];
   size_t n = 0;
   np_password_mgr *mgr = NULL;
   if (resend)
@@ -104,6 +109,8 @@ int main(int argc, char **argv) {
                           0);
     hs[n++] = np_handler_basic_auth_new(mgr);
   }
+  if (https)
+    hs[n++] = np_handler_https_new(&tls);
   np_handler *cache = NULL;
   if (cache_max >= 0)
     hs[n++] = cache = np_handler_cache_ftp_new((size_t)cache_max,
