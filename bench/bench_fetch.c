@@ -16,6 +16,11 @@
  *     URL...`, `curl -s -H 'Connection: close' URL...`, CPython's urlopen
  *     in a loop.
  *
+ * With two CPUs or more, nginx runs on CPU 1 and every client on CPU 0
+ * (--no-pin: wherever the scheduler puts them).  Unpinned, a client that
+ * lands on nginx's CPU downloads at half the speed, for any client, and
+ * which run does is chance.
+ *
  * Each table also has a row for the library under the command (this
  * program re-executed as a child: np_urlopen for (a) and (c), one
  * np_http_conn reused for (b)), so the library's cost can be told from the
@@ -23,12 +28,12 @@
  * peak RSS: <= 1.00 against curl is the target.
  *
  * Usage: bench_fetch [--source DIR] [--runs K] [--quick] [--no-python]
- *        [--requests N (<= 40000)] [--mib M] [--cli PATH]
+ *        [--requests N (<= 40000)] [--mib M] [--cli PATH] [--no-pin]
  * The netproto command is NP_CLI, --cli, or the build's netproto next to
  * bench/.  Needs nginx, curl and python3 (scripts/deps.txt); a missing
  * program's rows print n/a.
  */
-#define _DEFAULT_SOURCE /* dirname's prototype is POSIX; fine either way */
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include "harness.h"
 #include "netproto/http_client.h"
 #include "netproto/request.h"
@@ -36,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +59,17 @@ static char dir[] = "/tmp/npb_fetch_XXXXXX";
 static pid_t nginx_pid = -1;
 static int port;
 static char cli[4096];
+static int pin = 1;
+
+static void pin_to(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_setaffinity(0, sizeof set, &set);
+}
+
+/* npb_spawn's hook: nginx on CPU 1. */
+static void pin_to_cpu1(void) { pin_to(1); }
 
 /* ---- nginx ------------------------------------------------------------- */
 
@@ -89,12 +106,13 @@ static int start_nginx(long long big) {
           "http { access_log off; sendfile on; tcp_nopush on;\n"
           "  keepalive_requests 10000000; keepalive_timeout 60;\n"
           "  client_body_temp_path %s/b; proxy_temp_path %s/p;\n"
-          "  fastcgi_temp_path %s/f; uwsgi_temp_path %s/u; scgi_temp_path %s/s;\n"
+          "  fastcgi_temp_path %s/f; uwsgi_temp_path %s/u;\n"
+          "  scgi_temp_path %s/s;\n"
           "  server { listen 127.0.0.1:%d; root %s/www; } }\n",
           dir, dir, dir, dir, dir, dir, dir, port, dir);
   fclose(f);
   char *argv[] = {"nginx", "-c", path, "-p", dir, NULL};
-  nginx_pid = npb_spawn(argv, NULL);
+  nginx_pid = npb_spawn(argv, pin ? pin_to_cpu1 : NULL);
   return nginx_pid > 0 ? npb_wait_port(port, 10000) : -1;
 }
 
@@ -106,7 +124,7 @@ static void stop_nginx(void) {
     fprintf(stderr, "bench_fetch: could not remove %s\n", dir);
 }
 
-/* ---- the library rows: this program as a child --------------------------- */
+/* ---- the library rows: this program as a child ------------------------- */
 
 static int write_out(const char *p, size_t n) {
   while (n > 0) {
@@ -191,7 +209,7 @@ static int child_main(int argc, char **argv) {
   return 2;
 }
 
-/* ---- measuring ------------------------------------------------------------ */
+/* ---- measuring --------------------------------------------------------- */
 
 /* One row: a program measured runs times. */
 typedef struct row {
@@ -338,7 +356,7 @@ static char **make_argv(char *const *words, const char *url, long count) {
   return v;
 }
 
-/* ---- main ----------------------------------------------------------------- */
+/* ---- main -------------------------------------------------------------- */
 
 typedef struct own {
   long requests;
@@ -347,6 +365,10 @@ typedef struct own {
 
 static int own_option(void *ctx, int argc, char **argv, int i) {
   own *o = ctx;
+  if (!strcmp(argv[i], "--no-pin")) {
+    pin = 0;
+    return 1;
+  }
   if (!strcmp(argv[i], "--cli") && i + 1 < argc) {
     snprintf(cli, sizeof cli, "%s", argv[i + 1]);
     return 2;
@@ -369,12 +391,15 @@ int main(int argc, char **argv) {
     return child_main(argc, argv);
   own o = {0, 0};
   npb_options_init(&opt, "bench_fetch", 5);
-  if (npb_parse_options(&opt, argc, argv, "[--requests N] [--mib M] [--cli PATH]",
+  if (npb_parse_options(&opt, argc, argv,
+                        "[--requests N] [--mib M] [--cli PATH] [--no-pin]",
                         own_option, &o))
     return 2;
   long n = o.requests ? o.requests : (opt.quick ? 1000 : 10000);
   long mib = o.mib ? o.mib : (opt.quick ? 256 : 1024);
   int runs = opt.runs > MAX_RUNS ? MAX_RUNS : opt.runs;
+  if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+    pin = 0;
   find_cli();
   printf("bench_fetch: netproto fetch vs curl vs CPython urllib, whole "
          "programs on loopback (nginx)\n");
@@ -386,6 +411,10 @@ int main(int argc, char **argv) {
     stop_nginx();
     return 0;
   }
+  if (pin)
+    pin_to(0); /* every client inherits it */
+  printf("placement: %s\n", pin ? "nginx on CPU 1, clients on CPU 0"
+                                 : "not pinned (--no-pin)");
   char self[4000];
   ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
   self[sl > 0 ? sl : 0] = '\0';
