@@ -63,7 +63,8 @@ static void fetch_usage(FILE *out) {
       "                        URL, in order; - is standard output)\n"
       "  -O, --remote-name     write the next URL's body to the last segment\n"
       "                        of its path, in the current directory\n"
-      "  -X, --request METHOD  the request method (default GET, POST with data)\n"
+      "  -X, --request METHOD  the request method (default GET; POST with\n"
+      "                        data)\n"
       "  -d, --data DATA       send DATA as the body (several -d are joined\n"
       "                        with '&'); Content-type defaults to\n"
       "                        application/x-www-form-urlencoded\n"
@@ -415,8 +416,10 @@ static void progress_draw(progress *p, double t) {
   } else {
     n = snprintf(line, sizeof line, "\r%s  %s/s\033[K", done, rate);
   }
-  if (n > 0)
-    (void)!write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+  size_t len = n < 0                      ? 0
+               : (size_t)n < sizeof line ? (size_t)n
+                                         : sizeof line - 1;
+  (void)!write(2, line, len); /* a lost redraw is harmless */
   p->last = t;
 }
 
@@ -491,7 +494,9 @@ static char *remote_name(const char *url) {
     while (s > p && s[-1] != '/')
       s--;
     size_t n = (size_t)(end - s);
-    if (n && !(n == 1 && s[0] == '.') && !(n == 2 && s[0] == '.' && s[1] == '.'))
+    int dots = (n == 1 && s[0] == '.') ||
+               (n == 2 && s[0] == '.' && s[1] == '.');
+    if (n && !dots)
       name = np__copy_str(s, n);
   }
   np_url_free(&u);
