@@ -7,7 +7,8 @@
  * processor with an empty jar; -u user:pass a basic auth handler whose
  * manager (default realm) holds them for the URL; -p user:pass the same
  * with a prior-auth manager that knows the URL needs them; -D user:pass
- * as -u with a digest handler too.  -x URL opens http and https through
+ * as -u with a digest handler too; -A URI registers them for URI instead
+ * of the URL.  -x URL opens http and https through
  * the proxy URL (ProxyHandler({'http': URL, 'https': URL}); no_proxy of
  * the environment still applies); --cacert FILE verifies https against
  * that CA, --insecure does not verify; -i NAME prints that response
@@ -105,7 +106,7 @@ int main(int argc, char **argv) {
   int cookies = 0;
   const char *userpass = NULL;
   int prior = 0, digest = 0, insecure = 0, timeout_ms = 0;
-  const char *proxy = NULL, *cafile = NULL;
+  const char *proxy = NULL, *cafile = NULL, *auth_uri = NULL;
   for (int i = 1; i < argc; i++) {
     if ((strcmp(argv[i], "-u") == 0 || strcmp(argv[i], "-p") == 0 ||
          strcmp(argv[i], "-D") == 0) &&
@@ -114,6 +115,8 @@ int main(int argc, char **argv) {
       digest = argv[i][1] == 'D';
       userpass = argv[++i];
     }
+    else if (strcmp(argv[i], "-A") == 0 && i + 1 < argc)
+      auth_uri = argv[++i];
     else if (strcmp(argv[i], "-x") == 0 && i + 1 < argc)
       proxy = argv[++i];
     else if (strcmp(argv[i], "--cacert") == 0 && i + 1 < argc)
@@ -172,7 +175,8 @@ int main(int argc, char **argv) {
     user[ul] = '\0';
     np_password_mgr_new(&pm, prior ? NP_PASSWORD_MGR_PRIOR_AUTH
                                    : NP_PASSWORD_MGR_DEFAULT_REALM);
-    np_password_mgr_add(pm, NULL, url, user, colon + 1, prior);
+    np_password_mgr_add(pm, NULL, auth_uri ? auth_uri : url, user, colon + 1,
+                        prior);
     hs[nhs++] = np_handler_basic_auth_new(pm);
     if (digest)
       hs[nhs++] = np_handler_digest_auth_new(pm);
