@@ -55,7 +55,7 @@
   "nginx for the GET rounds........\n"
 
 static npb_options opt;
-static char dir[] = "/tmp/npb_fetch_XXXXXX";
+static char dir[] = "/tmp/bench_fetch.XXXXXX";
 static pid_t nginx_pid = -1;
 static int port;
 static char cli[4096];
