@@ -6,12 +6,14 @@ CPython origin (which reports the proxy's Via header), https tunnelled
 with CONNECT to an nginx TLS origin verified against a test CA, the
 credentials given as user:pass in the proxy URL, 407 without them (an
 HTTPError for http, a tunnel failure for https; tinyproxy answers a
-wrong password with 401), and no_proxy sending a
+wrong password with 401), the 407 answered by the proxy basic and digest
+auth handlers (squid with digest_file_auth for Digest), and no_proxy sending a
 host direct.  Every case runs through tests/request/tool_fetch.c and
 through CPython's urllib.request (ProxyHandler, HTTPSHandler with the CA)
 and the outcomes must agree."""
 import os
 import sys
+import urllib.request
 
 from realpeers import (Checker, Nginx, Server, Squid, Tinyproxy, clean_env,
                        fetch_c, fetch_py, free_port)
@@ -79,8 +81,55 @@ def run(c, name, proxy_cls, origin, tls):
         got = fetch_c(secure, proxy=none, cafile=ca)
         c.same("%s: CONNECT refused without credentials" % name, py, got,
                "NP_EHTTP_TUNNEL" in got.detail and "407" in py.detail)
+        py = fetch_py(target, proxy=none,
+                      handlers=proxy_auth(auth_p, target, "us", "s3cret"))
+        got = fetch_c(target, proxy=none, args=["-P", "us:s3cret"])
+        c.same("%s: the 407 answered by ProxyBasicAuthHandler" % name, py,
+               got, "origin GET /via/x?y=1" in got)
     finally:
         auth_p.stop()
+
+
+def proxy_auth(proxy, target, user, password):
+    """CPython's proxy auth handlers: basic looks the proxy's host:port
+    up, digest the request's full URL."""
+    mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    mgr.add_password(None, ["127.0.0.1:%d" % proxy.port, target], user,
+                     password)
+    return [urllib.request.ProxyBasicAuthHandler(mgr),
+            urllib.request.ProxyDigestAuthHandler(mgr)]
+
+
+def run_digest(c, origin):
+    """squid asking for Digest proxy credentials (qop=auth, MD5)."""
+    target = "http://127.0.0.1:%d/digest/x" % origin.port
+    p = Squid(("dig", "p4ss"), digest=True)
+    try:
+        purl = "http://127.0.0.1:%d" % p.port
+        py = fetch_py(target, proxy=purl,
+                      handlers=proxy_auth(p, target, "dig", "p4ss"))
+        got = fetch_c(target, proxy=purl, args=["-P", "dig:p4ss"])
+        c.same("squid digest: the 407 answered by ProxyDigestAuthHandler",
+               py, got, "origin GET /digest/x" in got and "squid" in got)
+        py, got = fetch_py(target, proxy=purl), fetch_c(target, proxy=purl)
+        c.same("squid digest: 407 without credentials", py, got,
+               got.startswith("error NP_EREQUEST_HTTP code 407"))
+        py = fetch_py(target, proxy=purl,
+                      handlers=proxy_auth(p, target, "dig", "wrong"))
+        got = fetch_c(target, proxy=purl, args=["-P", "dig:wrong"])
+        # Both give up with "digest auth failed"; CPython hard-codes 401
+        # and no body for it even for a proxy, netproto keeps the proxy's
+        # 407 response.
+        c.check("squid digest: a wrong password gives up (CPython: 401, "
+                "netproto: the proxy's 407)",
+                py.startswith("error NP_EREQUEST_HTTP code 401\nmessage HTTP "
+                              "Error 401: digest auth failed\n") and
+                got.startswith("error NP_EREQUEST_HTTP code 407\nmessage HTTP "
+                               "Error 407: digest auth failed\n") and
+                "Cache Access Denied" in got,
+                "--- CPython\n%s--- netproto\n%s" % (py, got[:400]))
+    finally:
+        p.stop()
 
 
 def main():
@@ -98,6 +147,7 @@ def main():
         origin = Server()
         run(c, "tinyproxy", Tinyproxy, origin, tls)
         run(c, "squid", Squid, origin, tls)
+        run_digest(c, origin)
     finally:
         for peer in (tls, origin):
             if peer:

@@ -328,11 +328,13 @@ class Tinyproxy:
 
 class Squid:
     """squid -N (no daemon) on a free port with no cache; auth: (user,
-    password) checked by basic_ncsa_auth against a generated htpasswd."""
+    password) checked by basic_ncsa_auth against a generated htpasswd, or
+    with digest=True by digest_file_auth (qop=auth, MD5)."""
 
     HELPER = "/usr/lib/squid/basic_ncsa_auth"
+    DIGEST_HELPER = "/usr/lib/squid/digest_file_auth"
 
-    def __init__(self, auth=None):
+    def __init__(self, auth=None, digest=False):
         self.dir = tempfile.mkdtemp(prefix="np-squid-")
         os.chmod(self.dir, 0o777)  # squid drops to its own user
         self.port = free_port()
@@ -346,7 +348,17 @@ class Squid:
                  "netdb_filename none", "shutdown_lifetime 0 seconds",
                  "visible_hostname nptest-squid",
                  "acl lo src 127.0.0.1"]
-        if auth:
+        if auth and digest:
+            with open(os.path.join(d, "digestpw"), "w") as f:
+                f.write("%s:%s\n" % auth)
+            os.chmod(os.path.join(d, "digestpw"), 0o644)
+            lines += ["auth_param digest program %s %s/digestpw"
+                      % (self.DIGEST_HELPER, d),
+                      "auth_param digest children 2 startup=1",
+                      "auth_param digest realm nptest-digest",
+                      "acl users proxy_auth REQUIRED",
+                      "http_access allow lo users"]
+        elif auth:
             hashed = subprocess.run(
                 ["openssl", "passwd", "-apr1", auth[1]], check=True,
                 capture_output=True, timeout=10).stdout.decode().strip()

@@ -8,7 +8,10 @@
  * manager (default realm) holds them for the URL; -p user:pass the same
  * with a prior-auth manager that knows the URL needs them; -D user:pass
  * as -u with a digest handler too; -A URI registers them for URI instead
- * of the URL.  -x URL opens http and https through
+ * of the URL.  -P user:pass answers a proxy's 407 (proxy basic and digest
+ * handlers; the manager, default realm, holds them for the proxy's
+ * host:port and for the URL, as Python's handlers look them up).  -x URL
+ * opens http and https through
  * the proxy URL (ProxyHandler({'http': URL, 'https': URL}); no_proxy of
  * the environment still applies); --cacert FILE verifies https against
  * that CA, --insecure does not verify; -i NAME prints that response
@@ -104,7 +107,7 @@ int main(int argc, char **argv) {
   size_t nh = 0;
   unsigned flags = 0;
   int cookies = 0;
-  const char *userpass = NULL;
+  const char *userpass = NULL, *proxy_userpass = NULL;
   int prior = 0, digest = 0, insecure = 0, timeout_ms = 0;
   const char *proxy = NULL, *cafile = NULL, *auth_uri = NULL;
   for (int i = 1; i < argc; i++) {
@@ -115,6 +118,8 @@ int main(int argc, char **argv) {
       digest = argv[i][1] == 'D';
       userpass = argv[++i];
     }
+    else if (strcmp(argv[i], "-P") == 0 && i + 1 < argc)
+      proxy_userpass = argv[++i];
     else if (strcmp(argv[i], "-A") == 0 && i + 1 < argc)
       auth_uri = argv[++i];
     else if (strcmp(argv[i], "-x") == 0 && i + 1 < argc)
@@ -147,8 +152,8 @@ int main(int argc, char **argv) {
   np_error err = NP_ERROR_INIT;
   np_opener *o;
   np_cookiejar *jar = cookies ? np_cookiejar_new(NULL) : NULL;
-  np_password_mgr *pm = NULL;
-  np_handler *hs[6] = {np_handler_redirect_new(0, 0, flags)};
+  np_password_mgr *pm = NULL, *ppm = NULL;
+  np_handler *hs[8] = {np_handler_redirect_new(0, 0, flags)};
   size_t nhs = 1;
   np_tls_options tls = {0};
   tls.ca_file = cafile;
@@ -180,6 +185,21 @@ int main(int argc, char **argv) {
     hs[nhs++] = np_handler_basic_auth_new(pm);
     if (digest)
       hs[nhs++] = np_handler_digest_auth_new(pm);
+  }
+  if (proxy_userpass) { /* -P user:pass for the proxy (given by -x) */
+    char user[128];
+    const char *colon = strchr(proxy_userpass, ':');
+    size_t ul = colon ? (size_t)(colon - proxy_userpass) : 0;
+    const char *at = proxy ? strstr(proxy, "://") : NULL;
+    if (!colon || ul >= sizeof user || !at)
+      return 2;
+    memcpy(user, proxy_userpass, ul);
+    user[ul] = '\0';
+    np_password_mgr_new(&ppm, NP_PASSWORD_MGR_DEFAULT_REALM);
+    np_password_mgr_add(ppm, NULL, at + 3, user, colon + 1, 0);
+    np_password_mgr_add(ppm, NULL, url, user, colon + 1, 0);
+    hs[nhs++] = np_handler_proxy_basic_auth_new(ppm);
+    hs[nhs++] = np_handler_proxy_digest_auth_new(ppm);
   }
   if (np_build_opener(&o, hs, nhs, &err) != NP_OK)
     return 2;
@@ -225,5 +245,6 @@ int main(int argc, char **argv) {
   np_opener_free(o);
   np_cookiejar_free(jar);
   np_password_mgr_free(pm);
+  np_password_mgr_free(ppm);
   return 0;
 }
