@@ -3,7 +3,9 @@
  * what happened in the form tests/request/opener_test.py prints for
  * CPython's urllib.request:
  *   tool_fetch [-k] [-X METHOD] [-d DATA] [-H 'Name: value']... URL
- * -k keeps credentials on cross-origin redirects; -c adds a cookie
+ * -k keeps credentials on cross-origin redirects; -R follows 307/308 with
+ * the method and body (NP_REDIRECT_RESEND_BODY); -F FILE sends the file
+ * as the body (np_request_set_data_file); -c adds a cookie
  * processor with an empty jar; -u user:pass a basic auth handler whose
  * manager (default realm) holds them for the URL; -p user:pass the same
  * with a prior-auth manager that knows the URL needs them; -D user:pass
@@ -102,7 +104,7 @@ static void print_resp(np_response *r) {
 }
 
 int main(int argc, char **argv) {
-  const char *method = NULL, *data = NULL, *url = NULL;
+  const char *method = NULL, *data = NULL, *url = NULL, *data_file = NULL;
   const char *hdrs[32];
   size_t nh = 0;
   unsigned flags = 0;
@@ -138,6 +140,10 @@ int main(int argc, char **argv) {
       cookies = 1;
     else if (strcmp(argv[i], "-k") == 0)
       flags |= NP_REDIRECT_KEEP_CREDENTIALS;
+    else if (strcmp(argv[i], "-R") == 0)
+      flags |= NP_REDIRECT_RESEND_BODY;
+    else if (strcmp(argv[i], "-F") == 0 && i + 1 < argc)
+      data_file = argv[++i];
     else if (strcmp(argv[i], "-X") == 0 && i + 1 < argc)
       method = argv[++i];
     else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
@@ -215,6 +221,16 @@ int main(int argc, char **argv) {
     np_request_set_timeout(req, timeout_ms);
   if (data)
     np_request_set_data(req, data, strlen(data));
+  if (data_file && np_request_set_data_file(req, data_file, &err) != NP_OK) {
+    printf("error %s\n", np_status_name(err.code));
+    np_error_clear(&err);
+    np_request_free(req);
+    np_opener_free(o);
+    np_cookiejar_free(jar);
+    np_password_mgr_free(pm);
+    np_password_mgr_free(ppm);
+    return 0;
+  }
   for (size_t i = 0; i < nh; i++) {
     char name[128];
     const char *colon = strchr(hdrs[i], ':');
