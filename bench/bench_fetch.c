@@ -1,8 +1,8 @@
 /*
  * bench_fetch - `netproto fetch` against curl and CPython's urllib, each a
- * whole program timed from fork to exit (wall time, and peak RSS from
- * wait4's ru_maxrss), on loopback with nginx serving (started here: one
- * worker, sendfile on, access_log off).
+ * whole program timed from fork to exit (wall time; CPU time and peak RSS
+ * from wait4's rusage), on loopback with nginx serving (started here: one
+ * worker, sendfile on, access_log off).  Figures are medians of the runs.
  *
  * (a) download of a 1 GiB file (sparse, served from the page cache) to
  *     /dev/null: `netproto fetch -s -o /dev/null URL`, `curl -s -o
@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -217,6 +218,7 @@ typedef struct row {
   char **argv;   /* NULL: not measured (program missing) */
   const char *why; /* the note when not measured */
   double ns[MAX_RUNS];
+  double cpu[MAX_RUNS]; /* user + system seconds */
   long rss;      /* largest peak RSS of the runs, KiB */
   int done;      /* runs measured */
   int failed;    /* a run exited non-zero */
@@ -224,26 +226,55 @@ typedef struct row {
 
 #define ROW(n, a, w) {.name = (n), .argv = (a), .why = (w)}
 
+/* npb_run_timed, plus the child's CPU time (user + system, from wait4's
+ * rusage): on loopback the wall time also holds the server's share and
+ * the scheduler's, the CPU time is the client's own. */
+static int run_timed(char *const argv[], double *ns, double *cpu,
+                     long *rss_kib) {
+  uint64_t t0 = npb_now_ns();
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    execvp(argv[0], argv);
+    _exit(127);
+  }
+  int st;
+  struct rusage ru;
+  while (wait4(pid, &st, 0, &ru) < 0)
+    if (errno != EINTR)
+      return -1;
+  *ns = (double)(npb_now_ns() - t0);
+  *cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+         ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+  *rss_kib = ru.ru_maxrss;
+  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 static void run_row(row *r) {
   if (!r->argv || r->failed)
     return;
-  double ns;
+  double ns, cpu;
   long rss;
-  if (npb_run_timed(r->argv, &ns, &rss) != 0) {
+  if (run_timed(r->argv, &ns, &cpu, &rss) != 0) {
     r->failed = 1;
     r->why = "failed (exit status not 0)";
     return;
   }
+  r->cpu[r->done] = cpu;
   r->ns[r->done++] = ns;
   if (rss > r->rss)
     r->rss = rss;
 }
 
-static double row_median(row *r) {
+static double row_median(row *r, const double *of) {
   if (!r->argv || r->failed || r->done == 0)
     return -1;
   double v[MAX_RUNS];
-  memcpy(v, r->ns, sizeof v);
+  memcpy(v, of, sizeof v);
   return npb_median(v, r->done);
 }
 
@@ -261,30 +292,33 @@ static void print_ratio(double a, double b) {
  */
 static void print_table(const char *title, row *rows, int n, int curl_i,
                         int py_i, double bytes, double ops) {
-  double med[8];
-  for (int i = 0; i < n; i++)
-    med[i] = row_median(&rows[i]);
+  double med[8], cpu[8];
+  for (int i = 0; i < n; i++) {
+    med[i] = row_median(&rows[i], rows[i].ns);
+    cpu[i] = row_median(&rows[i], rows[i].cpu);
+  }
   printf("\n%s\n", title);
-  printf("  %-34s %9s %10s %9s %7s %7s %7s %7s\n", "program", "median s",
-         bytes > 0 ? "MB/s" : "req/s", "peak KiB", "t/curl", "m/curl",
-         "t/py", "m/py");
+  printf("  %-34s %9s %10s %7s %9s %7s %7s %7s %7s\n", "program", "median s",
+         bytes > 0 ? "MB/s" : "req/s", "cpu s", "peak KiB", "t/curl",
+         "m/curl", "t/py", "m/py");
   for (int i = 0; i < n; i++) {
     printf("  %-34s", rows[i].name);
     if (med[i] < 0) {
-      printf(" %9s %10s %9s  %s\n", "n/a", "", "",
+      printf(" %9s %10s %7s %9s  %s\n", "n/a", "", "", "",
              rows[i].why ? rows[i].why : "not measured");
       continue;
     }
     double rate = bytes > 0 ? bytes * 1e3 / med[i] : ops * 1e9 / med[i];
-    printf(" %9.3f %10.0f %9ld", med[i] / 1e9, rate, rows[i].rss);
+    printf(" %9.3f %10.0f %7.3f %9ld", med[i] / 1e9, rate, cpu[i],
+           rows[i].rss);
     print_ratio(med[i], med[curl_i]);
     print_ratio((double)rows[i].rss, med[curl_i] > 0 ? rows[curl_i].rss : 0);
     print_ratio(med[i], med[py_i]);
     print_ratio((double)rows[i].rss, med[py_i] > 0 ? rows[py_i].rss : 0);
     printf("\n");
   }
-  printf("  (t/x: time / x's time, m/x: peak RSS / x's; <= 1.00 vs curl is "
-         "the target)\n");
+  printf("  (cpu s: the client's user + system time; t/x: median time / "
+         "x's,\n   m/x: peak RSS / x's; <= 1.00 vs curl is the target)\n");
   fflush(stdout);
 }
 
