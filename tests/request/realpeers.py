@@ -5,7 +5,9 @@
   both give the same text ("status", "url", "reason", "content-type",
   "header NAME: value" lines, then the body, or its length and CRC-32;
   "error NP_EREQUEST_HTTP code N" for an HTTPError; "error URLError" for
-  any other failure, the netproto status kept aside in .detail);
+  any other failure, the netproto status kept aside in .detail, CPython's
+  exception in .exc; a failed read is "read error NAME", NAME netproto's
+  status or "PY:" and CPython's exception class);
 - Echo: a CPython origin that answers with what it received;
 - Nginx: nginx on a generated configuration in a temporary directory,
   with a test CA and certificates (tests/http/peers.py make_pki);
@@ -45,7 +47,8 @@ def clean_env():
 
 
 class Result(str):
-    detail = ""
+    detail = ""  # netproto: the tool's error line; CPython: the reason
+    exc = None   # CPython: the exception behind an "error URLError"
 
 
 def wait_port(port, host="127.0.0.1", proc=None, secs=10):
@@ -93,11 +96,15 @@ def _show(r, show=(), big=False):
     except http.client.IncompleteRead as e:
         out += "read error NP_EHTTP_INCOMPLETE_READ\n"
         body = e.partial
+    except Exception as e:  # noqa: BLE001 (OverflowError for a huge chunk)
+        out += "read error PY:%s\n" % type(e).__name__
+        body = b""
     return out + "body:\n%s\n" % body.decode("latin-1")
 
 
 def fetch_py(url, method=None, data=None, headers=(), cookies=None,
-             proxy=None, cafile=None, show=(), big=False, handlers=()):
+             proxy=None, cafile=None, show=(), big=False, handlers=(),
+             timeout=20):
     """cookies: an http.cookiejar.CookieJar to use (HTTPCookieProcessor)."""
     req = urllib.request.Request(url, data=data.encode() if data else None,
                                  method=method)
@@ -114,14 +121,20 @@ def fetch_py(url, method=None, data=None, headers=(), cookies=None,
         extra.append(urllib.request.HTTPSHandler(
             context=ssl.create_default_context(cafile=cafile)))
     try:
-        with urllib.request.build_opener(*extra).open(req, timeout=20) as r:
+        with urllib.request.build_opener(*extra).open(req,
+                                                     timeout=timeout) as r:
             return Result(_show(r, show, big))
     except urllib.error.HTTPError as e:
         return Result("error NP_EREQUEST_HTTP code %d\nmessage %s\n%s" % (
             e.code, str(e), _show(e, show, big)))
     except urllib.error.URLError as e:
         res = Result("error URLError\n")
-        res.detail = repr(e.reason)
+        res.detail, res.exc = repr(e.reason), e.reason
+        return res
+    except (http.client.HTTPException, OSError, ValueError) as e:
+        # raised through urlopen unwrapped (BadStatusLine, LineTooLong...)
+        res = Result("error URLError\n")
+        res.detail, res.exc = repr(e), e
         return res
 
 
