@@ -359,6 +359,7 @@ class Squid:
                  "access_log stdio:%s/access.log" % d,
                  "cache deny all", "cache_mem 8 MB", "coredump_dir %s" % d,
                  "netdb_filename none", "shutdown_lifetime 0 seconds",
+                 "pinger_enable off",
                  "visible_hostname nptest-squid",
                  "acl lo src 127.0.0.1"]
         if auth and digest:
