@@ -46,10 +46,6 @@ enum {
 #define BODY_BUF_SIZE ((size_t)256 * 1024)
 /* Idle connections the opener keeps between the URLs of one run. */
 #define KEEPALIVE_POOL 8
-/* Per read while a progress bar is drawn: np_response_read fills its
- * buffer before it returns, so a smaller one keeps the bar moving on slow
- * links. */
-#define PROGRESS_BUF_SIZE ((size_t)32 * 1024)
 
 static void fetch_usage(FILE *out) {
   fprintf(out,
@@ -547,8 +543,9 @@ static int write_head(int fd, np_response *resp, np_error *err) {
   int status = np_response_status(resp);
   if (status > 0) {
     const char *reason = np_response_reason(resp);
-    rc = np_buf_printf(&h, "HTTP/1.1 %03d%s%s\r\n", status, *reason ? " " : "",
-                       reason);
+    int v = np_response_version(resp);
+    rc = np_buf_printf(&h, "HTTP/%s %03d%s%s\r\n", v == 10 ? "1.0" : "1.1",
+                       status, *reason ? " " : "", reason);
   }
   for (size_t i = 0; !rc && i < np_response_header_count(resp); i++) {
     np_http_header hd = np_response_header_at(resp, i);
@@ -650,10 +647,12 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
   progress p;
   progress_start(&p, r->stderr_tty && !o->silent && !(fd == 1 && r->stdout_tty),
                  resp);
-  size_t chunk = p.on ? PROGRESS_BUF_SIZE : BODY_BUF_SIZE;
   for (;;) {
     size_t got = 0;
-    rc = np_response_read(resp, r->buf, chunk, &got, &err);
+    /* with a bar, take what came (read1) so it moves on slow links; else
+     * fill the buffer: fewer, larger writes */
+    rc = p.on ? np_response_read1(resp, r->buf, BODY_BUF_SIZE, &got, &err)
+              : np_response_read(resp, r->buf, BODY_BUF_SIZE, &got, &err);
     if (got && np__write_all(fd, r->buf, got, &err) != NP_OK) {
       progress_end(&p);
       code = report(url, EXIT_LOCAL, "cannot write %s: %s",

@@ -153,8 +153,9 @@ NP_API int np_request_timeout(const np_request *r);
 typedef struct np_response np_response;
 
 /*
- * Where a response's body comes from: read fills buf[0..cap) and sets
- * *got (0 at the end); close releases ctx.  Handlers of new schemes make
+ * Where a response's body comes from: read stores at most cap bytes in
+ * buf (what one read of the source gives: fewer is fine) and sets *got,
+ * 0 only at the end; close releases ctx.  Handlers of new schemes make
  * responses with np_response_new and this.
  */
 typedef struct np_response_body {
@@ -181,6 +182,10 @@ NP_API void np_response_free(np_response *r);
 NP_API const char *np_response_url(const np_response *r);
 NP_API int np_response_status(const np_response *r);
 NP_API const char *np_response_reason(const np_response *r);
+/* HTTPResponse.version: 10 or 11 for an HTTP response, 0 for others
+ * (file:, data:, ftp:).  Handlers set it with np_response_set_version. */
+NP_API int np_response_version(const np_response *r);
+NP_API void np_response_set_version(np_response *r, int version);
 /* headers / info(): count, i-th, first value of a name (absent slice). */
 NP_API size_t np_response_header_count(const np_response *r);
 NP_API np_http_header np_response_header_at(const np_response *r, size_t i);
@@ -189,7 +194,13 @@ NP_API np_slice np_response_getheader(const np_response *r, const char *name);
 /* read(n): up to n bytes, fewer only at the end; *got 0 at the end. */
 NP_API int np_response_read(np_response *r, void *buf, size_t n,
                             size_t *got, np_error *err);
-/* read(): the rest appended to out (bounded by out->max). */
+/* read1(n): at most n bytes from one read of the source (what is there
+ * now, without waiting for n); *got 0 only at the end. */
+NP_API int np_response_read1(np_response *r, void *buf, size_t n,
+                             size_t *got, np_error *err);
+/* read(): the rest appended to out (bounded by out->max).  On an error
+ * the bytes that came before it are kept in out (IncompleteRead's
+ * partial). */
 NP_API int np_response_read_all(np_response *r, np_buf *out, np_error *err);
 /* readline(): the next line with its "\n" appended to out (nothing at the
  * end); NP_ETOOLARGE when a line passes max bytes (0: out->max). */

@@ -62,7 +62,7 @@ typedef struct conn_body {
 static int conn_read(void *ctx, void *buf, size_t cap, size_t *got,
                      np_error *err) {
   conn_body *b = ctx;
-  return np_http_resp_read(b->resp, buf, cap, got, err);
+  return np_http_resp_read1(b->resp, buf, cap, got, err);
 }
 
 static void conn_close(void *ctx) {
@@ -303,6 +303,8 @@ static int http_open(np_handler *h, np_opener *o, np_request *req,
   rc = np_response_new(out, req->full_url, status,
                        reason.data ? reason.data : "", &body);
   np_buf_free(&reason);
+  if (rc == NP_OK)
+    np_response_set_version(*out, np_http_resp_version(b->resp));
   if (rc == NP_OK && (rc = copy_headers(*out, b->resp)) != NP_OK) {
     np_response_free(*out);
     *out = NULL;

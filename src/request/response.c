@@ -9,6 +9,7 @@
 struct np_response {
   char *url;
   int status;
+  int version; /* 10, 11, or 0 when not HTTP */
   char *reason;
   np_http_header *hdrs; /* name and value point into their own copies */
   size_t nhdrs, caphdrs;
@@ -84,6 +85,10 @@ void np_response_free(np_response *r) {
 const char *np_response_url(const np_response *r) { return r->url; }
 int np_response_status(const np_response *r) { return r->status; }
 const char *np_response_reason(const np_response *r) { return r->reason; }
+int np_response_version(const np_response *r) { return r->version; }
+void np_response_set_version(np_response *r, int version) {
+  r->version = version;
+}
 size_t np_response_header_count(const np_response *r) { return r->nhdrs; }
 
 np_http_header np_response_header_at(const np_response *r, size_t i) {
@@ -131,6 +136,11 @@ int np_response_read(np_response *r, void *buf, size_t n, size_t *got,
   }
   *got = total;
   return NP_OK;
+}
+
+int np_response_read1(np_response *r, void *buf, size_t n, size_t *got,
+                      np_error *err) {
+  return read_some(r, buf, n, got, err);
 }
 
 int np_response_read_all(np_response *r, np_buf *out, np_error *err) {

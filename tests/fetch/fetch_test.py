@@ -532,6 +532,10 @@ def odd_cases(base):
         r = run([base + path])
         check(r.returncode == 3 and r.stderr.startswith(b"netproto fetch: "),
               "protocol error %s: exit 3" % path, r.stderr)
+    r = run(["-i", base + "/http10"])
+    check(r.returncode == 0 and r.stdout.startswith(b"HTTP/1.0 200 OK\r\n")
+          and r.stdout.endswith(b"\r\n\r\nold"),
+          "-i: the status line has the version the server sent", r.stdout)
     r = run([base + "/truncated-chunked"])
     check(r.returncode == 3 and r.stdout == b"hello",
           "chunked body cut short: the chunk that came is written, exit 3", r.stderr)

@@ -328,6 +328,55 @@ TEST(http_error_payload_is_readable_response) {
   np_opener_free(o);
 }
 
+/* A body source that gives at most 3 bytes a call, from a string. */
+typedef struct drip {
+  const char *s;
+  size_t len, at;
+} drip;
+static int drip_read(void *ctx, void *buf, size_t cap, size_t *got,
+                     np_error *err) {
+  (void)err;
+  drip *d = ctx;
+  size_t k = d->len - d->at;
+  k = k < 3 ? k : 3;
+  k = k < cap ? k : cap;
+  memcpy(buf, d->s + d->at, k);
+  d->at += k;
+  *got = k;
+  return NP_OK;
+}
+
+TEST(read1_returns_one_piece_read_fills) {
+  drip d = {"hello world", 11, 0};
+  np_response_body body = {drip_read, NULL, &d};
+  np_response *r;
+  ASSERT_OK(np_response_new(&r, "x-drip:", 0, "", &body));
+  ASSERT_EQ_INT(np_response_version(r), 0); /* not HTTP */
+  np_response_set_version(r, 10);
+  ASSERT_EQ_INT(np_response_version(r), 10);
+  char buf[16];
+  size_t got;
+  ASSERT_OK(np_response_read1(r, buf, sizeof buf, &got, NULL));
+  ASSERT_EQ_MEM(buf, got, "hel");
+  ASSERT_OK(np_response_read(r, buf, 5, &got, NULL));
+  ASSERT_EQ_MEM(buf, got, "lo wo");
+  np_buf line;
+  np_buf_init(&line, 0); /* readline keeps what it read past: read1 gets it */
+  ASSERT_OK(np_response_readline(r, &line, 0, NULL));
+  ASSERT_EQ_MEM(line.data, line.len, "rld");
+  ASSERT_OK(np_response_read1(r, buf, sizeof buf, &got, NULL));
+  ASSERT_EQ_INT(got, 0);
+  np_buf_free(&line);
+  np_response_free(r);
+  np_response *data;
+  ASSERT_OK(np_urlopen("data:,abc", NULL, 0, -1, &data, NULL));
+  ASSERT_EQ_INT(np_response_version(data), 0);
+  ASSERT_OK(np_response_read1(data, buf, 2, &got, NULL));
+  ASSERT_EQ_MEM(buf, got, "ab");
+  np_response_free(data);
+  np_urlcleanup();
+}
+
 TEST(status_names) {
   ASSERT(strcmp(np_status_name(NP_EREQUEST_HTTP), "NP_EREQUEST_HTTP") == 0);
   ASSERT(strstr(np_strerror(NP_EREQUEST_CONTENT_TOO_SHORT), "ContentTooShort"));
@@ -545,6 +594,7 @@ TEST(keepalive_pool_keeps_at_most_max_idle) {
   np_buf_init(&body, 0);
   for (int i = 0; i < 4; i++) /* four at once: four connections */
     ASSERT_OK(np_opener_open_url(o, url, NULL, 0, 5000, &r[i], NULL));
+  ASSERT_EQ_INT(np_response_version(r[0]), 11);
   for (int i = 0; i < 4; i++) {
     body.len = 0;
     ASSERT_OK(np_response_read_all(r[i], &body, NULL));
