@@ -35,7 +35,9 @@ static void usage(FILE *out) {
           "Run 'netproto COMMAND --help' for a command's options.\n"
           "\n"
           "exit status: 0 success, 1 some input or request failed, "
-          "2 usage error\n");
+          "2 usage error;\n"
+          "fetch and robots also: 3 network or URL error, 4 HTTP error "
+          "(fetch -f)\n");
 }
 
 int np_cli_usage_error(const char *sub, const char *fmt, ...) {
