@@ -6,6 +6,8 @@
 #     netproto's own HTTP client fetches the page and prints it.  One request
 #     is answered, then the server exits.
 #  2. The URL toolkit (urllib.parse) on a few tricky URLs.
+#  3. `netproto fetch` (urllib.request) and `netproto robots`
+#     (urllib.robotparser) against `netproto serve` (http.server) on loopback.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -23,3 +25,18 @@ show "$np" url quote --safe '/' '/path with spaces/ünïcode'
 show "$np" url parse-qs --json 'a=1&b=%C3%A9&a=2&empty='
 printf '\n# streaming: one URL a line on standard input\n$ printf ... | %s url split\n' "$np"
 printf 'http://example.com:80/x\nftp://[::1]/file\nmailto:someone@example.org\n' | "$np" url split
+
+# 3. The client side against the server side, on a free loopback port.
+site=$(mktemp -d)
+printf 'hello from netproto serve\n' >"$site/hello.txt"
+printf 'User-agent: *\nDisallow: /private/\n' >"$site/robots.txt"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$np" serve -q -b 127.0.0.1 -d "$site" "$port" >/dev/null 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; rm -rf "$site"' EXIT
+for _ in $(seq 50); do
+  "$np" fetch -s -o /dev/null "http://127.0.0.1:$port/hello.txt" 2>/dev/null && break
+  sleep 0.1
+done
+show "$np" fetch -i "http://127.0.0.1:$port/hello.txt"
+show "$np" robots "http://127.0.0.1:$port/robots.txt" MyBot /index.html /private/x
