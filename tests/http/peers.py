@@ -114,7 +114,49 @@ def _read_head(conn):
     return head.decode("latin-1"), rest
 
 
-class MisbehavingServer:
+class RawServer:
+    """A raw-socket server on a free loopback port: a thread accepts
+    connections and gives each to handle(conn), which subclasses write (it
+    runs on the accepting thread: start a thread there to serve several at
+    once).  stop() wakes the thread with a last connection and closes."""
+
+    backlog = 16
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(self.backlog)
+        self.port = self.sock.getsockname()[1]
+        self.stopping = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            if self.stopping:
+                conn.close()
+                return
+            self.handle(conn)
+
+    def handle(self, conn):
+        conn.close()
+
+    def stop(self):
+        self.stopping = True
+        try:
+            socket.create_connection(("127.0.0.1", self.port), 1).close()
+        except OSError:
+            pass
+        self.thread.join(5)
+        self.sock.close()
+
+
+class MisbehavingServer(RawServer):
     """Each request path picks a behaviour; see RESPONSES and the special
     cases in _serve.  Handles keep-alive: several requests per connection
     unless the behaviour closes."""
@@ -166,34 +208,15 @@ class MisbehavingServer:
                    "/chunk-overflow", "/bad-status", "/not-http", "/http2",
                    "/te-cl", "/dup-cl", "/long-line", "/header-flood"}
 
+    backlog = 64
+
     def __init__(self, connect_target=None):
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
         self.connect_target = connect_target
-        self.stopping = False
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    def stop(self):
-        self.stopping = True
-        try:
-            socket.create_connection(("127.0.0.1", self.port), 1).close()
-        except OSError:
-            pass
-        self.thread.join(5)
-        self.sock.close()
-
-    def _accept(self):
-        while not self.stopping:
-            conn, _ = self.sock.accept()
-            if self.stopping:
-                conn.close()
-                return
-            threading.Thread(target=self._serve_conn, args=(conn,),
-                             daemon=True).start()
+    def handle(self, conn):
+        threading.Thread(target=self._serve_conn, args=(conn,),
+                         daemon=True).start()
 
     def _serve_conn(self, conn):
         conn.settimeout(20)
@@ -393,61 +416,44 @@ http {{
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class RecordingServer:
+class RecordingServer(RawServer):
     """Records the raw bytes of each request (head and body, framing kept)
     and answers 200 with an empty body, keeping the connection."""
 
     def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
         self.requests = []
-        self.stopping = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    def _run(self):
-        while not self.stopping:
-            conn, _ = self.sock.accept()
-            conn.settimeout(10)
-            buf = b""
-            try:
-                while not self.stopping:
-                    while b"\r\n\r\n" not in buf:
-                        data = conn.recv(65536)
-                        if not data:
-                            raise EOFError
-                        buf += data
-                    head, _, buf = buf.partition(b"\r\n\r\n")
-                    low = head.lower()
-                    body = b""
-                    if b"transfer-encoding: chunked" in low:
-                        while not buf.endswith(b"0\r\n\r\n"):
-                            buf += conn.recv(65536)
-                        body, buf = buf, b""
-                    elif b"content-length:" in low:
-                        n = int(low.split(b"content-length:")[1].split(b"\r\n")[0])
-                        while len(buf) < n:
-                            buf += conn.recv(65536)
-                        body, buf = buf[:n], buf[n:]
-                    self.requests.append(head + b"\r\n\r\n" + body)
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-            except (OSError, EOFError):
-                pass
-            conn.close()
-
-    def stop(self):
-        self.stopping = True
+    def handle(self, conn):
+        conn.settimeout(10)
+        buf = b""
         try:
-            socket.create_connection(("127.0.0.1", self.port), 1).close()
-        except OSError:
+            while not self.stopping:
+                while b"\r\n\r\n" not in buf:
+                    data = conn.recv(65536)
+                    if not data:
+                        raise EOFError
+                    buf += data
+                head, _, buf = buf.partition(b"\r\n\r\n")
+                low = head.lower()
+                body = b""
+                if b"transfer-encoding: chunked" in low:
+                    while not buf.endswith(b"0\r\n\r\n"):
+                        buf += conn.recv(65536)
+                    body, buf = buf, b""
+                elif b"content-length:" in low:
+                    n = int(low.split(b"content-length:")[1].split(b"\r\n")[0])
+                    while len(buf) < n:
+                        buf += conn.recv(65536)
+                    body, buf = buf[:n], buf[n:]
+                self.requests.append(head + b"\r\n\r\n" + body)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        except (OSError, EOFError):
             pass
-        self.thread.join(5)
-        self.sock.close()
+        conn.close()
 
 
-class TLSCloser:
+class TLSCloser(RawServer):
     """A TLS server that completes the handshake and closes at once: a
     client writing a large body then writes into a closed connection."""
 
@@ -455,29 +461,12 @@ class TLSCloser:
         import ssl
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(certfile, keyfile)
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = self.sock.getsockname()[1]
-        self.stopping = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    def _run(self):
-        while not self.stopping:
-            conn, _ = self.sock.accept()
-            try:
-                tls = self.ctx.wrap_socket(conn, server_side=True)
-                tls.recv(1)  # the request starts: now close under it
-                tls.close()
-            except OSError:
-                conn.close()
-
-    def stop(self):
-        self.stopping = True
+    def handle(self, conn):
         try:
-            socket.create_connection(("127.0.0.1", self.port), 1).close()
+            tls = self.ctx.wrap_socket(conn, server_side=True)
+            tls.recv(1)  # the request starts: now close under it
+            tls.close()
         except OSError:
-            pass
-        self.thread.join(5)
-        self.sock.close()
+            conn.close()

@@ -21,6 +21,7 @@ import zlib
 
 from realpeers import (Checker, Nginx, Server, clean_env, fetch_c, fetch_py,
                        free_port)
+from peers import RawServer  # noqa: E402  (realpeers put tests/http on the path)
 
 BIG = 64 << 20
 TLS_BIG = 16 << 20
@@ -70,7 +71,7 @@ class Chunked(http.server.BaseHTTPRequestHandler):
         self.wfile.write(b"".join(out))
 
 
-class Cutter:
+class Cutter(RawServer):
     """A raw-socket server whose responses end before their body does."""
 
     RESPONSES = {
@@ -83,44 +84,21 @@ class Cutter:
                       b"Content-Length: 5000000\r\n\r\n" + b"z" * 3000000,
     }
 
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.stopping = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while True:
-            conn, _ = self.sock.accept()
-            if self.stopping:
-                conn.close()
-                return
-            try:
-                conn.settimeout(10)
-                head = b""
-                while b"\r\n\r\n" not in head:
-                    piece = conn.recv(65536)
-                    if not piece:
-                        break
-                    head += piece
-                path = head.split(b" ")[1].decode() if b" " in head else "/"
-                conn.sendall(self.RESPONSES.get(path, b"HTTP/1.1 404 Not Found\r\n"
-                                                b"Content-Length: 0\r\n\r\n"))
-            except OSError:
-                pass
-            conn.close()
-
-    def stop(self):
-        self.stopping = True
+    def handle(self, conn):
         try:
-            socket.create_connection(("127.0.0.1", self.port), 1).close()
+            conn.settimeout(10)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                piece = conn.recv(65536)
+                if not piece:
+                    break
+                head += piece
+            path = head.split(b" ")[1].decode() if b" " in head else "/"
+            conn.sendall(self.RESPONSES.get(path, b"HTTP/1.1 404 Not Found\r\n"
+                                            b"Content-Length: 0\r\n\r\n"))
         except OSError:
             pass
-        self.thread.join(5)
-        self.sock.close()
+        conn.close()
 
 
 def main():

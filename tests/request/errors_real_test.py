@@ -25,7 +25,7 @@ import urllib.request
 
 from realpeers import (Checker, Nginx, clean_env, fetch_c, fetch_py,
                        free_port)
-from peers import MisbehavingServer
+from peers import MisbehavingServer, RawServer
 
 # Responses netproto refuses on purpose where CPython's http.client reads
 # on (framing ambiguities that allow response splitting, RFC 9112 2.2 and
@@ -96,31 +96,18 @@ def norm_c(r):
                   lambda m: "read error " + read_kind(np_kind(m.group(1))), r)
 
 
-class Silent:
+class Silent(RawServer):
     """Accepts connections and never answers (until stopped)."""
 
     def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
         self.conns = []
-        self.stopping = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    def _run(self):
-        while not self.stopping:
-            conn, _ = self.sock.accept()
-            self.conns.append(conn)
+    def handle(self, conn):
+        self.conns.append(conn)
 
     def stop(self):
-        self.stopping = True
-        try:
-            socket.create_connection(("127.0.0.1", self.port), 1).close()
-        except OSError:
-            pass
-        self.thread.join(5)
+        super().stop()
         for conn in self.conns:
             conn.close()
         self.sock.close()
