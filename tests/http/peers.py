@@ -351,6 +351,24 @@ def make_pki(d):
     openssl("rehash", capath, cwd=d)
 
 
+def nginx_conf(d, http_body):
+    """An nginx configuration that runs in the foreground with everything
+    under directory d, its http block holding http_body."""
+    return f"""
+daemon off;
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
+  fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+{http_body}
+}}
+"""
+
+
 class Nginx:
     def __init__(self, root, files):
         self.dir = tempfile.mkdtemp(prefix="np-nginx-")
@@ -365,16 +383,7 @@ class Nginx:
             free_port(), free_port(), free_port(), free_port())
         self.sni_port = free_port()
         d = self.dir
-        conf = f"""
-daemon off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
-  fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+        conf = nginx_conf(d, f"""
   keepalive_requests 100000;
   server {{ listen 127.0.0.1:{self.port}; root {self.www}; }}
   server {{ listen 127.0.0.1:{self.tls_port} ssl; root {self.www};
@@ -389,8 +398,7 @@ http {{
   server {{ listen 127.0.0.1:{self.mtls_port} ssl; root {self.www};
            ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key;
            ssl_client_certificate {d}/ca.pem; ssl_verify_client on; }}
-}}
-"""
+""")
         with open(os.path.join(d, "nginx.conf"), "w") as f:
             f.write(conf)
         self.proc = subprocess.Popen(["nginx", "-c", os.path.join(d, "nginx.conf"),

@@ -32,7 +32,7 @@ import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "http"))
-from peers import free_port, make_pki  # noqa: E402
+from peers import free_port, make_pki, nginx_conf  # noqa: E402
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_fetch")
@@ -243,7 +243,34 @@ class Server:
         self.httpd.server_close()
 
 
-class Nginx:
+class Daemon:
+    """A peer program run in the foreground from a config in its own temp
+    dir: start() waits for its port, log() reads a file of the dir, stop()
+    ends it by pid and removes the dir."""
+
+    def start(self, argv, secs=10):
+        try:
+            self.proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+            wait_port(self.port, proc=self.proc, secs=secs)
+        except BaseException:
+            self.stop()
+            raise
+
+    def read_log(self, name):
+        try:
+            with open(os.path.join(self.dir, name)) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc:
+            stop_proc(self.proc)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Nginx(Daemon):
     """nginx with the http block body make(d) (d: its directory, holding
     ca.pem, server.pem/.key for localhost and 127.0.0.1 when tls)."""
 
@@ -262,20 +289,7 @@ class Nginx:
             if tls:
                 make_pki(self.dir)
             d = self.dir
-            conf = f"""
-daemon off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
-  fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
-  default_type text/plain;
-  {make(d)}
-}}
-"""
+            conf = nginx_conf(d, "  default_type text/plain;\n  " + make(d))
             with open(os.path.join(d, "nginx.conf"), "w") as f:
                 f.write(conf)
             self.proc = subprocess.Popen(
@@ -288,19 +302,10 @@ http {{
             raise
 
     def log(self, name):
-        try:
-            with open(os.path.join(self.dir, name)) as f:
-                return f.read()
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.proc:
-            stop_proc(self.proc)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        return self.read_log(name)
 
 
-class Tinyproxy:
+class Tinyproxy(Daemon):
     """tinyproxy -d on a free port; auth: (user, password) or None."""
 
     def __init__(self, connect_ports, auth=None):
@@ -317,29 +322,13 @@ class Tinyproxy:
                 f.write("ConnectPort %d\n" % p)
             if auth:
                 f.write("BasicAuth %s %s\n" % auth)
-        try:
-            self.proc = subprocess.Popen(["tinyproxy", "-d", "-c", conf],
-                                         stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
-            wait_port(self.port, proc=self.proc)
-        except BaseException:
-            self.stop()
-            raise
+        self.start(["tinyproxy", "-d", "-c", conf])
 
     def log(self):
-        try:
-            with open(os.path.join(self.dir, "log")) as f:
-                return f.read()
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.proc:
-            stop_proc(self.proc)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        return self.read_log("log")
 
 
-class Squid:
+class Squid(Daemon):
     """squid -N (no daemon) on a free port with no cache; auth: (user,
     password) checked by basic_ncsa_auth against a generated htpasswd, or
     with digest=True by digest_file_auth (qop=auth, MD5)."""
@@ -390,23 +379,7 @@ class Squid:
         conf = os.path.join(d, "squid.conf")
         with open(conf, "w") as f:
             f.write("\n".join(lines) + "\n")
-        try:
-            self.proc = subprocess.Popen(["squid", "-N", "-f", conf],
-                                         stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
-            wait_port(self.port, proc=self.proc, secs=15)
-        except BaseException:
-            self.stop()
-            raise
+        self.start(["squid", "-N", "-f", conf], secs=15)
 
     def log(self):
-        try:
-            with open(os.path.join(self.dir, "access.log")) as f:
-                return f.read()
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.proc:
-            stop_proc(self.proc)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        return self.read_log("access.log")
