@@ -238,8 +238,10 @@ static int http_open(np_handler *h, np_opener *o, np_request *req,
   if (!req->host[0])
     return np_error_set(err, NP_EREQUEST_URL, "no host given");
   np__pool *pool = np__opener_pool(o);
-  np_http_header *hv = np_malloc((NP_REQUEST_MAX_HEADERS + 1) * sizeof *hv);
-  char(*nv)[64] = np_malloc(NP_REQUEST_MAX_HEADERS * sizeof *nv);
+  /* room for the request's own headers (add_header bounds them by
+   * NP_REQUEST_MAX_HEADERS) and Connection, not for the maximum */
+  np_http_header *hv = np_malloc((req->nhdrs + 1) * sizeof *hv);
+  char(*nv)[64] = np_malloc((req->nhdrs + 1) * sizeof *nv);
   conn_body *b = np_malloc(sizeof *b);
   char *key = pool ? pool_key(self, req) : NULL;
   if (!hv || !nv || !b || (pool && !key)) {
