@@ -463,7 +463,9 @@ int main(int argc, char **argv) {
   int have_fetch = cli_fetch_works(NULL, small);
   int have_nokeep = have_fetch && cli_fetch_works("--no-keepalive", small);
   const char *no_fetch = "`netproto fetch` failed or is missing";
-  printf("netproto: %s%s\n", cli, have_fetch ? "" : " (no working fetch)");
+  /* the command's version, not its path: recorded tables name no machine */
+  printf("netproto: %s%s\n", np_version(),
+         have_fetch ? "" : " (`netproto fetch` missing or failing)");
 
   /* (a) download */
   {
