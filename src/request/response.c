@@ -2,6 +2,7 @@
  * and HTTPError's payload. */
 #include "request/req_internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define RESP_MAX_HEADERS 256
@@ -49,12 +50,17 @@ int np_response_add_header(np_response *r, const char *name, size_t name_len,
                              sizeof *r->hdrs, 8);
   if (rc != NP_OK)
     return rc;
-  char *n = np__copy_str(name, name_len), *v = np__copy_str(value, value_len);
-  if (!n || !v) {
-    np_free(n);
-    np_free(v);
+  /* name and value in one block, each NUL-terminated: one allocation */
+  if (name_len > SIZE_MAX / 2 - 1 || value_len > SIZE_MAX / 2 - 1)
     return NP_ENOMEM;
-  }
+  char *n = np_malloc(name_len + value_len + 2);
+  if (!n)
+    return NP_ENOMEM;
+  char *v = n + name_len + 1;
+  memcpy(n, name, name_len);
+  n[name_len] = '\0';
+  memcpy(v, value, value_len);
+  v[value_len] = '\0';
   r->hdrs[r->nhdrs++] = (np_http_header){{n, name_len}, {v, value_len}};
   return NP_OK;
 }
@@ -72,8 +78,7 @@ void np_response_free(np_response *r) {
     return;
   np_response_close(r);
   for (size_t i = 0; i < r->nhdrs; i++) {
-    np_free((char *)r->hdrs[i].name.ptr);
-    np_free((char *)r->hdrs[i].value.ptr);
+    np_free((char *)r->hdrs[i].name.ptr); /* the value shares its block */
   }
   np_free(r->hdrs);
   np_free(r->url);
