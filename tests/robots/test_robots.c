@@ -202,10 +202,15 @@ TEST(input_past_the_limit_is_ignored) {
   np_robots *r;
   const char *t = "User-agent: *\nDisallow: /a\nDisallow: /b\n";
   ASSERT_OK(np_robots_new(&r, NULL, 0));
+  size_t dflt = np_robots_max_bytes(r);
+  ASSERT(dflt == NP_ROBOTS_DEFAULT_MAX_BYTES);
   np_robots_set_max_bytes(r, 28); /* up to and including "/a\n" */
+  ASSERT_EQ_INT(np_robots_max_bytes(r), 28);
   ASSERT_OK(np_robots_parse(r, t, strlen(t), NULL));
   ASSERT_EQ_INT(can(r, "x", "/a"), 0);
   ASSERT_EQ_INT(can(r, "x", "/b"), 1);
+  np_robots_set_max_bytes(r, 0); /* back to the default */
+  ASSERT_EQ_INT(np_robots_max_bytes(r), dflt);
   np_robots_free(r);
 }
 
