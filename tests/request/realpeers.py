@@ -345,7 +345,9 @@ class Squid(Daemon):
         lines = ["http_port 127.0.0.1:%d" % self.port,
                  "pid_filename %s/squid.pid" % d,
                  "cache_log %s/cache.log" % d,
-                 "access_log stdio:%s/access.log" % d,
+                 # the client's port tells its connections apart
+                 "logformat np %>a:%>p %rm %ru %>Hs",
+                 "access_log stdio:%s/access.log np" % d,
                  "cache deny all", "cache_mem 8 MB", "coredump_dir %s" % d,
                  "netdb_filename none", "shutdown_lifetime 0 seconds",
                  "pinger_enable off",
