@@ -31,6 +31,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,7 +68,8 @@ static void fetch_usage(FILE *out) {
       "      --data-file FILE  send the bytes of FILE as the body\n"
       "  -H, --header 'N: V'   add a request header (repeatable)\n"
       "  -u, --user USER:PASS  credentials for Basic or Digest, as the\n"
-      "                        server's challenge asks\n"
+      "                        server's challenge asks (without -u:\n"
+      "                        user:pass@ in an http or https URL)\n"
       "  -A, --user-agent UA   the User-agent header\n"
       "      --cookie-jar FILE Mozilla cookies.txt: loaded if it exists, sent\n"
       "                        with the requests, saved after the last URL\n"
@@ -458,11 +460,42 @@ typedef struct fetch_run {
   int stdout_tty, stderr_tty;
 } fetch_run;
 
+/* Where the userinfo of url is: [*user, *at) with the '@' at *at, or
+ * false when the URL has none. */
+static bool find_userinfo(const char *url, const char **user,
+                          const char **at) {
+  const char *p = strstr(url, "://");
+  if (!p)
+    return false;
+  p += 3;
+  size_t end = strcspn(p, "/?#");
+  const char *a = NULL;
+  for (size_t i = 0; i < end; i++) /* the last '@' ends it, as urlsplit */
+    if (p[i] == '@')
+      a = p + i;
+  *user = p;
+  *at = a;
+  return a != NULL;
+}
+
+/* Messages name the URL with its password, if any, as "***". */
+static void print_url(FILE *out, const char *url) {
+  const char *user, *at, *colon;
+  if (!find_userinfo(url, &user, &at) ||
+      !(colon = memchr(user, ':', (size_t)(at - user)))) {
+    fputs(url, out);
+    return;
+  }
+  fprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
+}
+
 static int report(const char *url, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int report(const char *url, int code, const char *fmt, ...) {
   va_list ap;
-  fprintf(stderr, "netproto fetch: %s: ", url);
+  fputs("netproto fetch: ", stderr);
+  print_url(stderr, url);
+  fputs(": ", stderr);
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
@@ -499,11 +532,40 @@ static char *remote_name(const char *url) {
   return name;
 }
 
+/* True for an http: or https: URL: the ones whose userinfo fetch turns
+ * into credentials (ftp: URLs carry theirs to the FTP handler). */
+static bool is_http(const char *url) {
+  return strncasecmp(url, "http://", 7) == 0 ||
+         strncasecmp(url, "https://", 8) == 0;
+}
+
+/* url without its userinfo in *bare (np_free), or *bare NULL when it has
+ * none.  NP_ENOMEM. */
+static int strip_userinfo(const char *url, char **bare) {
+  const char *user, *at;
+  *bare = NULL;
+  if (!find_userinfo(url, &user, &at))
+    return NP_OK;
+  size_t head = (size_t)(user - url), len = strlen(url);
+  *bare = np_malloc(len + 1);
+  if (!*bare)
+    return NP_ENOMEM;
+  memcpy(*bare, url, head);
+  memcpy(*bare + head, at + 1, len - (size_t)(at + 1 - url) + 1);
+  return NP_OK;
+}
+
 /* The request for url with the command line's method, data and headers. */
 static int make_request(fetch_run *r, const char *url, np_request **out,
                         np_error *err) {
   fetch_opts *o = r->o;
+  char *bare = NULL;
+  if (is_http(url) && strip_userinfo(url, &bare) != NP_OK)
+    return np_error_set(err, NP_ENOMEM, "out of memory");
+  if (bare)
+    url = bare;
   int rc = np_request_new(out, url, strlen(url), err);
+  np_free(bare);
   if (rc)
     return rc;
   np_request *req = *out;
@@ -726,6 +788,33 @@ typedef struct fetch_state {
   char *user, *pass;
 } fetch_state;
 
+/* The percent-decoded user and password of an http(s) URL's userinfo
+ * (as curl reads them) into the password manager, made on first use. */
+static int add_url_credentials(fetch_state *st, const char *url) {
+  np_url u;
+  np_url_init(&u);
+  if (!is_http(url) || np_urlsplit(&u, url, strlen(url), NULL, 0, NULL) ||
+      !u.username.ptr) {
+    np_url_free(&u);
+    return NP_OK; /* a bad URL fails later, with its own message */
+  }
+  np_buf user, pass;
+  np_buf_init(&user, 0);
+  np_buf_init(&pass, 0);
+  int rc = np_unquote(&user, u.username.ptr, u.username.len);
+  if (!rc && u.password.ptr)
+    rc = np_unquote(&pass, u.password.ptr, u.password.len);
+  if (!rc && !st->pm)
+    rc = np_password_mgr_new(&st->pm, NP_PASSWORD_MGR_DEFAULT_REALM);
+  if (!rc)
+    rc = add_credentials(st->pm, url, user.data ? user.data : "",
+                         pass.data ? pass.data : "");
+  np_buf_free(&user);
+  np_buf_free(&pass);
+  np_url_free(&u);
+  return rc;
+}
+
 static int build(fetch_run *r, fetch_state *st, np_error *err) {
   fetch_opts *o = r->o;
   np_handler *hs[8];
@@ -758,10 +847,13 @@ static int build(fetch_run *r, fetch_state *st, np_error *err) {
                               : NP_ENOMEM;
     for (size_t i = 0; !rc && i < o->nurls; i++)
       rc = add_credentials(st->pm, o->urls[i], st->user, st->pass);
-    if (!rc) {
-      hs[n++] = np_handler_basic_auth_new(st->pm);
-      hs[n++] = np_handler_digest_auth_new(st->pm);
-    }
+  }
+  /* without -u, user:pass in an http(s) URL answers its challenges */
+  for (size_t i = 0; !rc && !o->user && i < o->nurls; i++)
+    rc = add_url_credentials(st, o->urls[i]);
+  if (!rc && st->pm) {
+    hs[n++] = np_handler_basic_auth_new(st->pm);
+    hs[n++] = np_handler_digest_auth_new(st->pm);
   }
   if (!rc && o->cookie_jar) {
     st->jar = np_cookiejar_new(NULL);

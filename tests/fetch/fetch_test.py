@@ -371,6 +371,33 @@ def cases(base, work):
     check(r.returncode == 0 and r.stdout == b"who are you\n",
           "401 without -u and -f: body written, exit 0")
 
+    # Credentials in the URL (curl's way; urllib would read them as part
+    # of the host): they answer the challenge, percent-decoded, -u wins
+    # over them, and no message shows the password.
+    creds = base.replace("http://", "http://%s:%s@" % (USER, PASSWORD))
+    for path, want in (("/basic", b"basic ok\n"), ("/digest", b"digest ok\n")):
+        r = run([creds + path])
+        check(r.returncode == 0 and r.stdout == want,
+              "user:pass in the URL answers a %s challenge" % path[1:],
+              r.stdout + r.stderr)
+        if CURL:
+            c = curl((["--digest"] if path == "/digest" else []) + [creds + path])
+            check(c.stdout == r.stdout, "user:pass in the URL, %s: same as curl"
+                  % path[1:])
+    quoted = base.replace("http://", "http://%s:%s@" % (
+        USER, "".join("%%%02X" % ord(ch) for ch in PASSWORD)))
+    r = run([quoted + "/basic"])
+    check(r.stdout == b"basic ok\n", "a percent-encoded password in the URL "
+          "is decoded", r.stdout + r.stderr)
+    wrong = base.replace("http://", "http://%s:not-this-one@" % USER)
+    r = run(["-u", "%s:%s" % (USER, PASSWORD), wrong + "/basic"])
+    check(r.stdout == b"basic ok\n", "-u wins over user:pass in the URL",
+          r.stdout + r.stderr)
+    r = run(["-f", wrong + "/basic"])
+    check(r.returncode == 4 and b"not-this-one" not in r.stderr and
+          b"http://%s:***@" % USER.encode() in r.stderr,
+          "a failure names the URL with its password as ***", r.stderr)
+
     # Cookies: a Mozilla cookies.txt that CPython reads, sent back next time.
     jar = os.path.join(work, "cookies.txt")
     r = run(["--cookie-jar", jar, base + "/setcookie"])
