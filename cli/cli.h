@@ -6,6 +6,7 @@
 #define NP_CLI_H
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Exit codes, documented in `netproto --help` and docs/cli.md. */
@@ -41,6 +42,13 @@ int np_cli_each_line(FILE *in, np_cli_line_fn fn, void *ctx);
  * part of valid UTF-8 is written as \udcXX, Python's surrogateescape, so
  * the output is JSON that Python reads back to the same bytes. */
 void np_cli_json_string(FILE *out, const char *s, size_t len);
+
+/* Where the userinfo of a "scheme://user:pass@host/..." URL is: [*user,
+ * *at) with the last '@' of the authority at *at; false when it has none. */
+bool np_cli_find_userinfo(const char *url, const char **user,
+                          const char **at);
+/* Write url for a message, its password (if any) shown as "***". */
+void np_cli_print_url(FILE *out, const char *url);
 
 /* Subcommands: int main-like entry points. */
 int np_cmd_url(int argc, char **argv);

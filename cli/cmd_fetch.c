@@ -460,41 +460,12 @@ typedef struct fetch_run {
   int stdout_tty, stderr_tty;
 } fetch_run;
 
-/* Where the userinfo of url is: [*user, *at) with the '@' at *at, or
- * false when the URL has none. */
-static bool find_userinfo(const char *url, const char **user,
-                          const char **at) {
-  const char *p = strstr(url, "://");
-  if (!p)
-    return false;
-  p += 3;
-  size_t end = strcspn(p, "/?#");
-  const char *a = NULL;
-  for (size_t i = 0; i < end; i++) /* the last '@' ends it, as urlsplit */
-    if (p[i] == '@')
-      a = p + i;
-  *user = p;
-  *at = a;
-  return a != NULL;
-}
-
-/* Messages name the URL with its password, if any, as "***". */
-static void print_url(FILE *out, const char *url) {
-  const char *user, *at, *colon;
-  if (!find_userinfo(url, &user, &at) ||
-      !(colon = memchr(user, ':', (size_t)(at - user)))) {
-    fputs(url, out);
-    return;
-  }
-  fprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
-}
-
 static int report(const char *url, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int report(const char *url, int code, const char *fmt, ...) {
   va_list ap;
   fputs("netproto fetch: ", stderr);
-  print_url(stderr, url);
+  np_cli_print_url(stderr, url);
   fputs(": ", stderr);
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
@@ -544,7 +515,7 @@ static bool is_http(const char *url) {
 static int strip_userinfo(const char *url, char **bare) {
   const char *user, *at;
   *bare = NULL;
-  if (!find_userinfo(url, &user, &at))
+  if (!np_cli_find_userinfo(url, &user, &at))
     return NP_OK;
   size_t head = (size_t)(user - url), len = strlen(url);
   *bare = np_malloc(len + 1);

@@ -62,8 +62,9 @@ int np_cmd_robots(int argc, char **argv) {
   if (rc == NP_OK)
     rc = np_robots_read(r, o, &err);
   if (rc != NP_OK) {
-    fprintf(stderr, "netproto robots: %s: %s\n", url,
-            err.message[0] ? err.message : np_strerror(rc));
+    fputs("netproto robots: ", stderr);
+    np_cli_print_url(stderr, url);
+    fprintf(stderr, ": %s\n", err.message[0] ? err.message : np_strerror(rc));
     code = rc == NP_ENOMEM ? NP_EXIT_FAIL : EXIT_NETWORK;
     goto out;
   }

@@ -77,3 +77,29 @@ void np_cli_json_string(FILE *out, const char *s, size_t len) {
   }
   fputc('"', out);
 }
+
+bool np_cli_find_userinfo(const char *url, const char **user,
+                          const char **at) {
+  const char *p = strstr(url, "://");
+  if (!p)
+    return false;
+  p += 3;
+  size_t end = strcspn(p, "/?#");
+  const char *a = NULL;
+  for (size_t i = 0; i < end; i++) /* the last '@' ends it, as urlsplit */
+    if (p[i] == '@')
+      a = p + i;
+  *user = p;
+  *at = a;
+  return a != NULL;
+}
+
+void np_cli_print_url(FILE *out, const char *url) {
+  const char *user, *at, *colon;
+  if (!np_cli_find_userinfo(url, &user, &at) ||
+      !(colon = memchr(user, ':', (size_t)(at - user)))) {
+    fputs(url, out);
+    return;
+  }
+  fprintf(out, "%.*s***%s", (int)(colon + 1 - url), url, at);
+}

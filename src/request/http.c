@@ -19,6 +19,12 @@ static int http_request(np_handler *h, np_opener *o, np_request *req,
   (void)h;
   if (!req->host[0])
     return np_error_set(err, NP_EREQUEST_URL, "no host given");
+  /* Python takes "user:pass@host" for the host and fails to resolve it
+   * (URLError); so do we, without echoing the password in the message */
+  if (strchr(req->host, '@'))
+    return np_error_set(err, NP_EREQUEST_URL,
+                        "credentials in an http URL are not used (give them "
+                        "to an auth handler's password manager)");
   int rc = NP_OK;
   if (np_request_has_data(req)) {
     char len[32];

@@ -377,6 +377,21 @@ TEST(read1_returns_one_piece_read_fills) {
   np_urlcleanup();
 }
 
+TEST(credentials_in_an_http_host_are_a_urlerror_that_hides_them) {
+  np_opener *o;
+  ASSERT_OK(np_build_opener(&o, NULL, 0, NULL));
+  np_response *r = NULL;
+  np_error err = NP_ERROR_INIT;
+  const char *url = "http://someone:hunter2@127.0.0.1:1/x";
+  ASSERT_EQ_INT(np_opener_open_url(o, url, NULL, 0, 1000, &r, &err),
+                NP_EREQUEST_URL);
+  ASSERT(r == NULL);
+  ASSERT(strstr(err.message, "hunter2") == NULL);
+  ASSERT(strstr(err.message, "password manager") != NULL);
+  np_error_clear(&err);
+  np_opener_free(o);
+}
+
 TEST(status_names) {
   ASSERT(strcmp(np_status_name(NP_EREQUEST_HTTP), "NP_EREQUEST_HTTP") == 0);
   ASSERT(strstr(np_strerror(NP_EREQUEST_CONTENT_TOO_SHORT), "ContentTooShort"));
