@@ -107,7 +107,7 @@ typedef struct out_spec {
 
 typedef struct fetch_opts {
   const char **urls;
-  size_t nurls;
+  size_t nurls, caps[3]; /* capacities of urls, outs, headers */
   out_spec *outs;
   size_t nouts;
   const char *method;
@@ -192,16 +192,22 @@ static int is_token(const char *s, size_t n) {
   return n > 0 && n < 256;
 }
 
-/* Apply one option.  Returns 0, NP_EXIT_USAGE after a message, or -1 for
- * --help (printed). */
+/* Out of memory while reading the command line: exit status 1 (a local
+ * failure), not a usage error. */
+static int out_of_memory(void) {
+  fputs("netproto fetch: out of memory\n", stderr);
+  return EXIT_LOCAL;
+}
+
+/* Apply one option.  Returns 0, NP_EXIT_USAGE (or EXIT_LOCAL when out of
+ * memory) after a message, or -1 for --help (printed). */
 static int apply_option(fetch_opts *f, opt_id id, const char *v) {
   switch (id) {
   case O_OUTPUT:
   case O_REMOTE: {
-    out_spec *grown = realloc(f->outs, (f->nouts + 1) * sizeof *grown);
-    if (!grown)
-      return np_cli_usage_error("fetch", "out of memory");
-    f->outs = grown;
+    if (np__array_reserve(&f->outs, &f->caps[1], f->nouts + 1,
+                          sizeof *f->outs, 8))
+      return out_of_memory();
     f->outs[f->nouts].file = id == O_OUTPUT && strcmp(v, "-") ? v : NULL;
     f->outs[f->nouts].remote_name = id == O_REMOTE;
     f->nouts++;
@@ -226,11 +232,9 @@ static int apply_option(fetch_opts *f, opt_id id, const char *v) {
     if (!colon || !is_token(v, (size_t)(colon - v)) || strpbrk(v, "\r\n"))
       return np_cli_usage_error("fetch", "bad header '%s' (want 'Name: value')",
                                 v);
-    const char **grown =
-        realloc(f->headers, (f->nheaders + 1) * sizeof *grown);
-    if (!grown)
-      return np_cli_usage_error("fetch", "out of memory");
-    f->headers = grown;
+    if (np__array_reserve(&f->headers, &f->caps[2], f->nheaders + 1,
+                          sizeof *f->headers, 8))
+      return out_of_memory();
     f->headers[f->nheaders++] = v;
     return 0;
   }
@@ -291,10 +295,9 @@ static int parse_args(fetch_opts *f, int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (only_urls || a[0] != '-' || !a[1]) {
-      const char **grown = realloc(f->urls, (f->nurls + 1) * sizeof *grown);
-      if (!grown)
-        return np_cli_usage_error("fetch", "out of memory");
-      f->urls = grown;
+      if (np__array_reserve(&f->urls, &f->caps[0], f->nurls + 1,
+                            sizeof *f->urls, 64))
+        return out_of_memory();
       f->urls[f->nurls++] = a;
       continue;
     }
@@ -916,8 +919,8 @@ out:
   np_free(st.pass);
   np_free(r.buf);
   np_buf_free(&o.data);
-  free(o.urls);
-  free(o.outs);
-  free(o.headers);
+  np_free(o.urls);
+  np_free(o.outs);
+  np_free(o.headers);
   return code;
 }
