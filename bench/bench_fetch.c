@@ -96,25 +96,8 @@ static int start_nginx(long long big) {
   if (!ok)
     return -1;
   port = npb_free_port();
-  snprintf(path, sizeof path, "%s/nginx.conf", dir);
-  f = fopen(path, "w");
-  if (!f)
-    return -1;
-  fprintf(f,
-          "daemon off; worker_processes 1; pid %s/nginx.pid;\n"
-          "error_log %s/error.log;\n"
-          "events { worker_connections 256; }\n"
-          "http { access_log off; sendfile on; tcp_nopush on;\n"
-          "  keepalive_requests 10000000; keepalive_timeout 60;\n"
-          "  client_body_temp_path %s/b; proxy_temp_path %s/p;\n"
-          "  fastcgi_temp_path %s/f; uwsgi_temp_path %s/u;\n"
-          "  scgi_temp_path %s/s;\n"
-          "  server { listen 127.0.0.1:%d; root %s/www; } }\n",
-          dir, dir, dir, dir, dir, dir, dir, port, dir);
-  fclose(f);
-  char *argv[] = {"nginx", "-c", path, "-p", dir, NULL};
-  nginx_pid = npb_spawn(argv, pin ? pin_to_cpu1 : NULL);
-  return nginx_pid > 0 ? npb_wait_port(port, 10000) : -1;
+  nginx_pid = npb_nginx_static(dir, port, pin ? pin_to_cpu1 : NULL);
+  return nginx_pid > 0 ? 0 : -1;
 }
 
 static void stop_nginx(void) {
@@ -226,40 +209,12 @@ typedef struct row {
 
 #define ROW(n, a, w) {.name = (n), .argv = (a), .why = (w)}
 
-/* npb_run_timed, plus the child's CPU time (user + system, from wait4's
- * rusage): on loopback the wall time also holds the server's share and
- * the scheduler's, the CPU time is the client's own. */
-static int run_timed(char *const argv[], double *ns, double *cpu,
-                     long *rss_kib) {
-  uint64_t t0 = npb_now_ns();
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0)
-    return -1;
-  if (pid == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    execvp(argv[0], argv);
-    _exit(127);
-  }
-  int st;
-  struct rusage ru;
-  while (wait4(pid, &st, 0, &ru) < 0)
-    if (errno != EINTR)
-      return -1;
-  *ns = (double)(npb_now_ns() - t0);
-  *cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
-         ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
-  *rss_kib = ru.ru_maxrss;
-  return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
 static void run_row(row *r) {
   if (!r->argv || r->failed)
     return;
   double ns, cpu;
   long rss;
-  if (run_timed(r->argv, &ns, &cpu, &rss) != 0) {
+  if (npb_run_timed_cpu(r->argv, &ns, &cpu, &rss) != 0) {
     r->failed = 1;
     r->why = "failed (exit status not 0)";
     return;

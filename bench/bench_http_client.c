@@ -59,24 +59,8 @@ static int start_nginx(void) {
     return -1;
   close(fd);
   port = npb_free_port();
-  snprintf(path, sizeof path, "%s/nginx.conf", dir);
-  FILE *f = fopen(path, "w");
-  if (!f)
-    return -1;
-  fprintf(f,
-          "daemon off; worker_processes 1; pid %s/nginx.pid;\n"
-          "error_log %s/error.log;\n"
-          "events { worker_connections 64; }\n"
-          "http { access_log off; sendfile on; tcp_nopush on;\n"
-          "  keepalive_requests 10000000; keepalive_timeout 60;\n"
-          "  client_body_temp_path %s/b; proxy_temp_path %s/p;\n"
-          "  fastcgi_temp_path %s/f; uwsgi_temp_path %s/u; scgi_temp_path %s/s;\n"
-          "  server { listen 127.0.0.1:%d; root %s/www; } }\n",
-          dir, dir, dir, dir, dir, dir, dir, port, dir);
-  fclose(f);
-  char *argv[] = {"nginx", "-c", path, "-p", dir, NULL};
-  nginx_pid = npb_spawn(argv, NULL);
-  return nginx_pid > 0 ? npb_wait_port(port, 10000) : -1;
+  nginx_pid = npb_nginx_static(dir, port, NULL);
+  return nginx_pid > 0 ? 0 : -1;
 }
 
 static void stop_nginx(void) {

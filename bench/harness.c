@@ -560,8 +560,38 @@ void npb_stop(pid_t pid) {
   waitpid(pid, NULL, 0);
 }
 
-int npb_run_timed(char *const argv[], double *ns, long *rss_kib) {
+pid_t npb_nginx_static(const char *dir, int port, void (*in_child)(void)) {
+  char path[1100];
+  snprintf(path, sizeof path, "%.1000s/nginx.conf", dir);
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  fprintf(f,
+          "daemon off; worker_processes 1; pid %s/nginx.pid;\n"
+          "error_log %s/error.log;\n"
+          "events { worker_connections 256; }\n"
+          "http { access_log off; sendfile on; tcp_nopush on;\n"
+          "  keepalive_requests 10000000; keepalive_timeout 60;\n"
+          "  client_body_temp_path %s/b; proxy_temp_path %s/p;\n"
+          "  fastcgi_temp_path %s/f; uwsgi_temp_path %s/u;\n"
+          "  scgi_temp_path %s/s;\n"
+          "  server { listen 127.0.0.1:%d; root %s/www; } }\n",
+          dir, dir, dir, dir, dir, dir, dir, port, dir);
+  if (fclose(f) != 0)
+    return -1;
+  char *argv[] = {"nginx", "-c", path, "-p", (char *)dir, NULL};
+  pid_t pid = npb_spawn(argv, in_child);
+  if (pid > 0 && npb_wait_port(port, 10000) != 0) {
+    npb_stop(pid);
+    return -1;
+  }
+  return pid;
+}
+
+int npb_run_timed_cpu(char *const argv[], double *ns, double *cpu_s,
+                      long *rss_kib) {
   uint64_t t0 = npb_now_ns();
+  fflush(stdout); /* the child must not write our buffered output too */
   pid_t pid = fork();
   if (pid < 0)
     return -1;
@@ -578,6 +608,13 @@ int npb_run_timed(char *const argv[], double *ns, long *rss_kib) {
       return -1;
   }
   *ns = (double)(npb_now_ns() - t0);
+  if (cpu_s)
+    *cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+             ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
   *rss_kib = ru.ru_maxrss;
   return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+int npb_run_timed(char *const argv[], double *ns, long *rss_kib) {
+  return npb_run_timed_cpu(argv, ns, NULL, rss_kib);
 }

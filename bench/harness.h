@@ -221,6 +221,14 @@ int npb_wait_port(int port, long timeout_ms);
 pid_t npb_spawn(char *const argv[], void (*in_child)(void));
 
 /*
+ * nginx serving dir/www on 127.0.0.1:port (one worker, sendfile, access
+ * log off, keep-alive without a request limit), its configuration, pid
+ * file and temporary paths under dir; in_child as for npb_spawn.  Waits
+ * for the port.  Returns nginx's pid (stop it with npb_stop), or -1.
+ */
+pid_t npb_nginx_static(const char *dir, int port, void (*in_child)(void));
+
+/*
  * Stop a peer started by npb_spawn: SIGTERM, up to 5 s for it to exit,
  * then SIGKILL to its whole process group; always reaped.  pid <= 0 does
  * nothing.
@@ -234,5 +242,10 @@ void npb_stop(pid_t pid);
  * unspecified).
  */
 int npb_run_timed(char *const argv[], double *ns, long *rss_kib);
+/* The same, and the child's CPU time in seconds (user + system, from
+ * wait4's rusage; cpu_s may be NULL): on loopback the wall time also holds
+ * the server's share and the scheduler's, the CPU time is the client's. */
+int npb_run_timed_cpu(char *const argv[], double *ns, double *cpu_s,
+                      long *rss_kib);
 
 #endif /* NP_BENCH_HARNESS_H */
