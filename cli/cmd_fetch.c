@@ -81,6 +81,7 @@ static void fetch_usage(FILE *out) {
       "      --cacert FILE     trust the CA certificates in FILE (PEM)\n"
       "  -k, --insecure        do not verify the server's certificate\n"
       "  -i, --include         write the status line and headers first\n"
+      "                        (of every response, redirects included)\n"
       "  -f, --fail            an HTTP error status (>= 400) is a failure:\n"
       "                        no body written, exit status 4\n"
       "  -s, --silent          no progress bar\n"
@@ -460,6 +461,7 @@ typedef struct fetch_run {
   fetch_opts *o;
   np_opener *opener;
   char *buf;          /* BODY_BUF_SIZE */
+  np_buf heads;       /* -i: the heads of the current URL's responses */
   int stdout_tty, stderr_tty;
 } fetch_run;
 
@@ -571,31 +573,34 @@ static int make_request(fetch_run *r, const char *url, np_request **out,
   return rc ? np_error_set(err, rc, "%s", np_strerror(rc)) : NP_OK;
 }
 
-/* -i: the status line and headers, as curl writes them. */
-static int write_head(int fd, np_response *resp, np_error *err) {
-  np_buf h;
-  np_buf_init(&h, 0);
+/* -i: the status line and headers of resp appended to h, as curl writes
+ * them (a status line only for responses that have one). */
+static int append_head(np_buf *h, const np_response *resp) {
   int rc = NP_OK;
   int status = np_response_status(resp);
   if (status > 0) {
     const char *reason = np_response_reason(resp);
     int v = np_response_version(resp);
-    rc = np_buf_printf(&h, "HTTP/%s %03d%s%s\r\n", v == 10 ? "1.0" : "1.1",
+    rc = np_buf_printf(h, "HTTP/%s %03d%s%s\r\n", v == 10 ? "1.0" : "1.1",
                        status, *reason ? " " : "", reason);
   }
   for (size_t i = 0; !rc && i < np_response_header_count(resp); i++) {
     np_http_header hd = np_response_header_at(resp, i);
-    rc = np_buf_printf(&h, "%.*s: %.*s\r\n", NP_SLICE_ARG(hd.name),
+    rc = np_buf_printf(h, "%.*s: %.*s\r\n", NP_SLICE_ARG(hd.name),
                        NP_SLICE_ARG(hd.value));
   }
-  if (!rc)
-    rc = np_buf_append(&h, "\r\n", 2);
-  if (!rc)
-    rc = np__write_all(fd, h.data, h.len, err);
-  else
-    np_error_set(err, rc, "%s", np_strerror(rc));
-  np_buf_free(&h);
-  return rc;
+  return rc ? rc : np_buf_append(h, "\r\n", 2);
+}
+
+/* -i: every head an http(s) URL met (redirects and challenges on the way,
+ * as curl -iL shows them, recorded by the heads handler), or the final
+ * response's alone for other schemes. */
+static int write_heads(fetch_run *r, int fd, np_response *resp,
+                       np_error *err) {
+  int rc = r->heads.len ? NP_OK : append_head(&r->heads, resp);
+  if (rc)
+    return np_error_set(err, rc, "%s", np_strerror(rc));
+  return np__write_all(fd, r->heads.data, r->heads.len, err);
 }
 
 /* Where the body goes: opened only once there is a response to write, so
@@ -646,6 +651,7 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
                   "%s", reason_of(rc, &err));
     goto done;
   }
+  r->heads.len = 0;
   rc = np_opener_open(r->opener, req, &resp, &err);
   if (rc == NP_EREQUEST_HTTP) {
     int status = (int)err.value;
@@ -676,7 +682,7 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
   }
   if ((code = open_output(r, url, idx, &fd, &path)))
     goto done;
-  if (o->include && write_head(fd, resp, &err)) {
+  if (o->include && write_heads(r, fd, resp, &err)) {
     code = report(url, EXIT_LOCAL, "%s", reason_of(NP_ESYS, &err));
     goto done;
   }
@@ -726,6 +732,31 @@ static np_handler *no_redirect_handler(void) {
     h->kind = "redirect";
     h->order = 500;
     h->destroy = free_plain_handler;
+  }
+  return h;
+}
+
+/* -i: a response post-processor that runs before HTTPErrorProcessor
+ * (order 1000), so it sees every response of an http(s) URL: the
+ * redirects and challenges the opener follows, then the final one. */
+static int record_head(np_handler *h, np_opener *o, np_request *req,
+                       np_response **resp, np_error *err) {
+  (void)o, (void)req;
+  fetch_run *r = h->ctx;
+  int rc = append_head(&r->heads, *resp);
+  return rc ? np_error_set(err, rc, "%s", np_strerror(rc)) : NP_OK;
+}
+
+static np_handler *heads_handler(fetch_run *r) {
+  np_handler *h = np_malloc(sizeof *h);
+  if (h) {
+    memset(h, 0, sizeof *h);
+    h->kind = "fetch_heads";
+    h->order = 900;
+    h->schemes = "http https";
+    h->response = record_head;
+    h->destroy = free_plain_handler;
+    h->ctx = r;
   }
   return h;
 }
@@ -829,6 +860,8 @@ static int build(fetch_run *r, fetch_state *st, np_error *err) {
     hs[n++] = np_handler_basic_auth_new(st->pm);
     hs[n++] = np_handler_digest_auth_new(st->pm);
   }
+  if (!rc && o->include)
+    hs[n++] = heads_handler(r);
   if (!rc && o->cookie_jar) {
     st->jar = np_cookiejar_new(NULL);
     if (st->jar)
@@ -862,6 +895,7 @@ int np_cmd_fetch(int argc, char **argv) {
   fetch_run r;
   memset(&r, 0, sizeof r);
   r.o = &o;
+  np_buf_init(&r.heads, (size_t)1 << 20); /* -i: 11 redirects' heads fit */
   fetch_state st;
   memset(&st, 0, sizeof st);
   np_error err = NP_ERROR_INIT;
@@ -918,6 +952,7 @@ out:
   np_free(st.user);
   np_free(st.pass);
   np_free(r.buf);
+  np_buf_free(&r.heads);
   np_buf_free(&o.data);
   np_free(o.urls);
   np_free(o.outs);

@@ -293,6 +293,27 @@ def cases(base, work):
         check(head_block(r.stdout)[::2] == head_block(c.stdout)[::2],
               "-i on a 404: same status line and body as curl -i")
 
+    # -i through redirects and a challenge: every head, as curl -iL shows.
+    def heads(out):
+        blocks = out.split(b"\r\n\r\n")
+        return [(b.split(b"\r\n")[0], sorted(
+            l.split(b":", 1)[0].lower() for l in b.split(b"\r\n")[1:]))
+            for b in blocks[:-1]], blocks[-1]
+    r = run(["-i", base + "/redir/2"])
+    hs, body = heads(r.stdout)
+    check([h[0] for h in hs] == [b"HTTP/1.1 302 Found"] * 2 + [b"HTTP/1.1 200 OK"]
+          and body == b"hello\n", "-i through two redirects: three heads, then "
+          "the body", r.stdout[:600])
+    if CURL:
+        c = curl(["-i", base + "/redir/2"])
+        check(heads(c.stdout)[0] == hs, "-i through redirects: the same heads "
+              "as curl -iL")
+    r = run(["-i", "-u", "%s:%s" % (USER, PASSWORD), base + "/digest"])
+    hs, body = heads(r.stdout)
+    check([h[0][9:12] for h in hs] == [b"401", b"200"] and body == b"digest ok\n",
+          "-i with a Digest challenge: the 401's head, then the 200's",
+          r.stdout[:600])
+
     # -o / -O files, several URLs.
     out1, out2 = os.path.join(work, "one"), os.path.join(work, "two")
     r = run(["-o", out1, base + "/big", "-o", out2, base + "/chunked",
