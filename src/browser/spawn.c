@@ -14,8 +14,10 @@
  * of its own session and process group (its pgid is its pid), like
  * Python's start_new_session=True.
  */
-#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
-#define _DEFAULT_SOURCE /* syscall(SYS_close_range) */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+/* syscall(SYS_close_range); glibc's POSIX_SPAWN_SETSID and
+ * posix_spawn_file_actions_addclosefrom_np */
+#define _GNU_SOURCE
 #endif
 
 #include "browser/browser_internal.h"
@@ -30,6 +32,12 @@
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/syscall.h>
+#endif
+/* glibc 2.34+ has everything a waited start needs in posix_spawn
+ * (setsid, closefrom): see start_waited. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+#define NP_SPAWN_POSIX 1
+#include <spawn.h>
 #endif
 
 extern char **environ;
@@ -262,20 +270,80 @@ static long fd_limit(void) {
   return (m < 0 || m > 65536) ? 65536 : m;
 }
 
+#ifdef NP_SPAWN_POSIX
+/* Start a waited child with posix_spawn: glibc's shares the caller's
+ * memory until execve (no copy of its page tables, as a fork makes) and
+ * gives the set-up of child_exec: signal mask emptied, SIGPIPE to its
+ * default, a new session if asked, standard descriptors to /dev/null or
+ * the capture pipe, every other descriptor closed.  Returns 0, or the
+ * errno of the start or of execve (no child is left then). */
+static int start_waited(const np__spawn *s, const child_plan *c, pid_t *pid) {
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  int e = posix_spawn_file_actions_init(&fa);
+  if (e)
+    return e;
+  if ((e = posix_spawnattr_init(&at)) != 0) {
+    posix_spawn_file_actions_destroy(&fa);
+    return e;
+  }
+  sigset_t none, pipe_dfl;
+  sigemptyset(&none);
+  sigemptyset(&pipe_dfl);
+  sigaddset(&pipe_dfl, SIGPIPE);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (s->new_session)
+    flags |= POSIX_SPAWN_SETSID;
+  e = posix_spawnattr_setflags(&at, flags);
+  if (!e)
+    e = posix_spawnattr_setsigmask(&at, &none);
+  if (!e)
+    e = posix_spawnattr_setsigdefault(&at, &pipe_dfl);
+  const bool nul[3] = {s->null_stdin, s->null_stdout, s->null_stderr};
+  for (int fd = 0; fd < 3 && !e; fd++)
+    if (nul[fd])
+      e = posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", O_RDWR, 0);
+  if (!e && c->capture_fd >= 0)
+    e = posix_spawn_file_actions_adddup2(&fa, c->capture_fd, 1);
+  if (!e)
+    e = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  if (!e)
+    e = posix_spawn(pid, s->path, &fa, &at, s->argv, c->envp);
+  posix_spawnattr_destroy(&at);
+  posix_spawn_file_actions_destroy(&fa);
+  return e;
+}
+#else
+/* Start a waited child with fork; an execve failure comes through the
+ * report pipe.  Returns 0 or fork's errno. */
+static int start_waited(const np__spawn *s, const child_plan *c, pid_t *pid) {
+  *pid = fork();
+  if (*pid < 0)
+    return errno;
+  if (*pid == 0)
+    child_exec(c, s->new_session);
+  return 0;
+}
+#endif
+
 static int spawn_wait(const np__spawn *s, child_plan *c, int rep[2],
                       np__spawn_result *r, np_error *err) {
   int cap[2] = {-1, -1};
   if (s->capture && cloexec_pipe(cap) != 0)
     return np_error_set(err, NP_ESYS, "pipe: %s", strerror(errno));
   c->capture_fd = cap[1];
-  pid_t pid = fork();
-  if (pid < 0) {
-    int e = errno;
+  pid_t pid;
+  int e = start_waited(s, c, &pid);
+  if (e) {
     close_pair(cap);
+#ifdef NP_SPAWN_POSIX
+    r->outcome = NP__RAN_EXECFAIL; /* posix_spawn reports execve's errno */
+    r->sys_errno = e;
+    return NP_OK;
+#else
     return np__error_sys(err, e, "fork");
+#endif
   }
-  if (pid == 0)
-    child_exec(c, s->new_session);
   close(rep[1]);
   rep[1] = -1;
   int rc = NP_OK;
