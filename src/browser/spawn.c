@@ -1,7 +1,9 @@
 /*
  * webbrowser: starting browser processes.
  *
- * fork + execve, never a shell.  Between fork and execve the child only
+ * Never a shell.  A waited browser starts with posix_spawn where glibc
+ * gives all it needs (start_waited); otherwise, and for the detached
+ * modes, fork + execve.  Between fork and execve the child only
  * makes async-signal-safe calls (the caller may have threads), so every
  * string and path is prepared before the fork.  A pipe whose write end is
  * close-on-exec tells the parent whether execve worked: it sees EOF when
