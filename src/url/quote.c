@@ -364,6 +364,13 @@ static unsigned char *uq_fast(unsigned char *d, const unsigned char *s,
     } else if (v < 0x80 || !text) {
       *d++ = (unsigned char)v;
       s += 3;
+    } else if (v >= 0xC2 && v <= 0xDF && end - s >= 6 && s[3] == '%' &&
+               (unsigned)(uq_hex(s + 3) - 0x80) < 0x40) {
+      /* the common two-byte sequence (Latin, Greek, Cyrillic...) */
+      d[0] = (unsigned char)v;
+      d[1] = (unsigned char)uq_hex(s + 3);
+      d += 2;
+      s += 6;
     } else {
       unsigned char *e = uq_seq(s, end, (unsigned char)v, d);
       if (!e)
