@@ -8,6 +8,7 @@
 #include "gateway/gw_internal.h"
 #include "core/date.h"
 #include "netproto/http_server.h"
+#include "netproto/url.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -232,22 +233,6 @@ static int out_head(np_gw_output *o, int code, const char *status,
   return rc == NP_OK ? np_httpd_end_headers(r) : rc;
 }
 
-/* PATH_INFO: unquote(path, 'iso-8859-1'), i.e. %XX to the byte. */
-static int unquote_path(np_buf *b, const char *p, size_t n) {
-  int rc = np_buf_reserve(b, n);
-  for (size_t i = 0; rc == NP_OK && i < n; i++) {
-    if (p[i] == '%' && i + 2 < n && np__hexval[(unsigned char)p[i + 1]] >= 0 &&
-        np__hexval[(unsigned char)p[i + 2]] >= 0) {
-      rc = np_buf_putc(b, np__hexval[(unsigned char)p[i + 1]] << 4 |
-                              np__hexval[(unsigned char)p[i + 2]]);
-      i += 2;
-    } else {
-      rc = np_buf_putc(b, p[i]);
-    }
-  }
-  return rc;
-}
-
 /* HTTP_<NAME>: upper case, '-' to '_'; false for names with '_'. */
 static bool cgi_name(np_slice name, char *out, size_t cap) {
   if (name.len + 6 > cap)
@@ -312,7 +297,8 @@ static int build_environ(np_gw_server *s, np_gw_environ *e, np_httpd_req *r) {
   if (rc == NP_OK) rc = ADD("SERVER_PROTOCOL", ver.ptr, ver.len);
   if (rc == NP_OK) rc = ADD_CSTR("SERVER_SOFTWARE", s->software);
   if (rc == NP_OK) rc = ADD("REQUEST_METHOD", method.ptr, method.len);
-  if (rc == NP_OK) rc = unquote_path(&tmp, path.ptr, plen);
+  /* PATH_INFO: unquote(path, 'iso-8859-1'), i.e. %XX to the byte. */
+  if (rc == NP_OK) rc = np_unquote_to_bytes(&tmp, path.ptr, plen);
   if (rc == NP_OK) rc = ADD("PATH_INFO", tmp.data, tmp.len);
   if (rc == NP_OK)
     rc = q ? ADD("QUERY_STRING", q + 1, path.len - plen - 1)
