@@ -199,15 +199,11 @@ static int get_multiline(np_ftp *f, np_error *err) {
 }
 
 /* The reply as an error: its code in value, its text in message. */
-static int reply_fail(np_ftp *f, int status, np_error *err) {
+int np__ftp_fail(np_ftp *f, int status, np_error *err) {
   np_error_set(err, status, "%s", f->reply.data ? f->reply.data : "");
   if (err)
     err->value = f->code;
   return status;
-}
-
-int np__ftp_fail(np_ftp *f, int status, np_error *err) {
-  return reply_fail(f, status, err);
 }
 
 int np__ftp_getresp(np_ftp *f, np_error *err) {
@@ -225,18 +221,18 @@ int np__ftp_getresp(np_ftp *f, np_error *err) {
   case '3':
     return NP_OK;
   case '4':
-    return reply_fail(f, NP_EFTP_TEMP, err);
+    return np__ftp_fail(f, NP_EFTP_TEMP, err);
   case '5':
-    return reply_fail(f, NP_EFTP_PERM, err);
+    return np__ftp_fail(f, NP_EFTP_PERM, err);
   default:
-    return reply_fail(f, NP_EFTP_PROTO, err);
+    return np__ftp_fail(f, NP_EFTP_PROTO, err);
   }
 }
 
 int np_ftp_voidresp(np_ftp *f, np_error *err) {
   int rc = np__ftp_getresp(f, err);
   if (!rc && f->reply.data[0] != '2')
-    return reply_fail(f, NP_EFTP_REPLY, err);
+    return np__ftp_fail(f, NP_EFTP_REPLY, err);
   return rc;
 }
 
@@ -310,7 +306,7 @@ int np_ftp_login(np_ftp *f, const char *user, const char *passwd,
       (rc = np__ftp_send2(f, "ACCT", acct ? acct : "", 0, err)) != NP_OK)
     return rc;
   if (f->reply.data[0] != '2')
-    return reply_fail(f, NP_EFTP_REPLY, err);
+    return np__ftp_fail(f, NP_EFTP_REPLY, err);
   return NP_OK;
 }
 
@@ -343,7 +339,7 @@ int np_ftp_abort(np_ftp *f, np_error *err) {
                             memcmp(r, "225", 3) == 0 ||
                             memcmp(r, "226", 3) == 0))
     return NP_OK;
-  return reply_fail(f, NP_EFTP_PROTO, err);
+  return np__ftp_fail(f, NP_EFTP_PROTO, err);
 }
 
 void np_ftp_set_pasv(np_ftp *f, int passive) { f->passive = passive != 0; }
@@ -441,7 +437,7 @@ int np_ftp_delete(np_ftp *f, const char *name, np_error *err) {
     return rc;
   if (f->code == 250 || f->code == 200)
     return NP_OK;
-  return reply_fail(f, NP_EFTP_REPLY, err);
+  return np__ftp_fail(f, NP_EFTP_REPLY, err);
 }
 
 int np_ftp_rename(np_ftp *f, const char *from, const char *to,
@@ -450,7 +446,7 @@ int np_ftp_rename(np_ftp *f, const char *from, const char *to,
   if (rc)
     return rc;
   if (f->reply.data[0] != '3')
-    return reply_fail(f, NP_EFTP_REPLY, err);
+    return np__ftp_fail(f, NP_EFTP_REPLY, err);
   return np__ftp_send2(f, "RNTO", to, 1, err);
 }
 
@@ -468,7 +464,7 @@ int np_ftp_size(np_ftp *f, const char *name, int64_t *size, np_error *err) {
     n--;
   uint64_t v;
   if (np__parse_uint(s, n, (uint64_t)INT64_MAX, &v) != NP_OK)
-    return reply_fail(f, NP_EFTP_PROTO, err);
+    return np__ftp_fail(f, NP_EFTP_PROTO, err);
   *size = (int64_t)v;
   return NP_OK;
 }

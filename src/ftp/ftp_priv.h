@@ -32,7 +32,8 @@ struct np_ftp_data {
 
 /* The last reply as a failure with status. */
 int np__ftp_fail(np_ftp *f, int status, np_error *err);
-/* "VERB arg" (arg may be NULL) in f->line; NULL when it does not fit. */
+/* "VERB arg" (arg may be NULL) in f->verb, which nothing else writes;
+ * NULL when it does not fit. */
 const char *np__ftp_cmd2(np_ftp *f, const char *verb, const char *arg);
 /* Send "VERB arg": voidcmd when void_, else sendcmd. */
 int np__ftp_send2(np_ftp *f, const char *verb, const char *arg, int void_,

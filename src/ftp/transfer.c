@@ -204,33 +204,29 @@ static int finish(np_ftp *f, np_ftp_data *d, np_error *err) {
   return rr ? rr : rc;
 }
 
-static int transfer(np_ftp *f, const char *type, const char *cmd,
-                    int64_t rest, np_ftp_data **d, np_error *err) {
-  int rc = np_ftp_voidcmd(f, type, err);
-  return rc ? rc : np_ftp_ntransfercmd(f, cmd, rest, d, NULL, err);
-}
-
 /*
- * One block of a binary transfer: move up to `size` bytes through buf and
- * set *moved (0 at the end of the data).  Returns non-zero to stop the
+ * One block of a transfer: move up to `size` bytes through buf and set
+ * *moved (0 at the end of the data).  Returns non-zero to stop the
  * transfer early with that code (an error, or a callback's stop value).
  */
-typedef int (*binary_step)(void *ctx, np_ftp_data *d, char *buf,
-                           size_t size, size_t *moved, np_error *err);
+typedef int (*block_step)(void *ctx, np_ftp_data *d, char *buf, size_t size,
+                          size_t *moved, np_error *err);
 
-/* The set-up and tear-down retrbinary and storbinary share: TYPE I, the
- * data connection, a block buffer, and ending by finish() or
+/* The set-up and tear-down retrbinary, storbinary and storlines share:
+ * TYPE, the data connection, a block buffer, and ending by finish() or
  * stop_transfer(). */
-static int binary_transfer(np_ftp *f, const char *cmd, int64_t rest,
-                           size_t blocksize, binary_step step, void *ctx,
-                           np_error *err) {
+static int block_transfer(np_ftp *f, const char *type, const char *cmd,
+                          int64_t rest, size_t blocksize, block_step step,
+                          void *ctx, np_error *err) {
   if (blocksize == 0)
     blocksize = NP_FTP_BLOCKSIZE;
   char *buf = np_malloc(blocksize);
   if (!buf)
     return np_error_set(err, NP_ENOMEM, "transfer buffer");
   np_ftp_data *d = NULL;
-  int rc = transfer(f, "TYPE I", cmd, rest, &d, err);
+  int rc = np_ftp_voidcmd(f, type, err);
+  if (!rc)
+    rc = np_ftp_ntransfercmd(f, cmd, rest, &d, NULL, err);
   while (!rc) {
     size_t moved = 0;
     int why = step(ctx, d, buf, blocksize, &moved, err);
@@ -266,7 +262,8 @@ int np_ftp_retrbinary(np_ftp *f, const char *cmd, np_ftp_data_cb cb,
                       void *ctx, size_t blocksize, int64_t rest,
                       np_error *err) {
   retr_ctx r = {cb, ctx};
-  return binary_transfer(f, cmd, rest, blocksize, retr_step, &r, err);
+  return block_transfer(f, "TYPE I", cmd, rest, blocksize, retr_step, &r,
+                        err);
 }
 
 int np_ftp_retrlines(np_ftp *f, const char *cmd, np_ftp_line_cb cb,
@@ -312,31 +309,44 @@ typedef struct stor_ctx {
   void *pctx;
 } stor_ctx;
 
+/* A block from an upload's reader: a negative count is its failure, one
+ * past size is NP_EINVAL. */
+static int read_block(np_ftp_read_cb reader, void *rctx, char *buf,
+                      size_t size, size_t *moved) {
+  long n = reader(rctx, buf, size);
+  if (n < 0 || (size_t)n > size)
+    return n < 0 ? (int)n : NP_EINVAL;
+  *moved = (size_t)n;
+  return NP_OK;
+}
+
 /* Upload: take a block from the reader, send it, report progress. */
 static int stor_step(void *ctx, np_ftp_data *d, char *buf, size_t size,
                      size_t *moved, np_error *err) {
   stor_ctx *s = ctx;
-  long n = s->reader(s->rctx, buf, size);
-  if (n < 0 || (size_t)n > size)
-    return n < 0 ? (int)n : NP_EINVAL;
-  *moved = (size_t)n;
-  if (n == 0)
-    return 0;
-  int rc = np_ftp_data_write(d, buf, (size_t)n, err);
+  int rc = read_block(s->reader, s->rctx, buf, size, moved);
+  if (rc || *moved == 0)
+    return rc;
+  size_t n = *moved;
+  rc = np_ftp_data_write(d, buf, n, err);
   if (rc != NP_OK)
     return rc;
-  return s->progress ? s->progress(s->pctx, buf, (size_t)n) : 0;
+  return s->progress ? s->progress(s->pctx, buf, n) : 0;
 }
 
 int np_ftp_storbinary(np_ftp *f, const char *cmd, np_ftp_read_cb reader,
                       void *rctx, size_t blocksize, np_ftp_data_cb progress,
                       void *pctx, int64_t rest, np_error *err) {
   stor_ctx s = {reader, rctx, progress, pctx};
-  return binary_transfer(f, cmd, rest, blocksize, stor_step, &s, err);
+  return block_transfer(f, "TYPE I", cmd, rest, blocksize, stor_step, &s,
+                        err);
 }
 
 /* storlines' state: the line being gathered and the output batch. */
 typedef struct lines_out {
+  np_ftp_read_cb reader;
+  void *rctx;
+  size_t max_line;
   np_ftp_data *d;
   np_buf line; /* bounded: max_line + 1 */
   np_buf out;  /* CRLF lines waiting to be sent */
@@ -391,37 +401,38 @@ static int feed_lines(lines_out *lo, const char *p, size_t n, size_t max,
   return NP_OK;
 }
 
+/* Upload in line mode: split the reader's blocks into CRLF lines; at the
+ * end, the last line without an end and what is queued go out. */
+static int storlines_step(void *ctx, np_ftp_data *d, char *buf, size_t size,
+                          size_t *moved, np_error *err) {
+  lines_out *lo = ctx;
+  lo->d = d;
+  int rc = read_block(lo->reader, lo->rctx, buf, size, moved);
+  if (rc)
+    return rc;
+  if (*moved)
+    return feed_lines(lo, buf, *moved, lo->max_line, err);
+  if (lo->line.len)
+    rc = emit_line(lo, err);
+  if (!rc && lo->out.len)
+    rc = np_ftp_data_write(d, lo->out.data, lo->out.len, err);
+  return rc;
+}
+
 int np_ftp_storlines(np_ftp *f, const char *cmd, np_ftp_read_cb reader,
                      void *rctx, np_ftp_data_cb progress, void *pctx,
                      np_error *err) {
-  char *buf = np_malloc(NP_FTP_BLOCKSIZE);
-  if (!buf)
-    return np_error_set(err, NP_ENOMEM, "transfer buffer");
-  lines_out lo = {.progress = progress, .pctx = pctx};
+  lines_out lo = {.reader = reader,
+                  .rctx = rctx,
+                  .max_line = f->o.max_line,
+                  .progress = progress,
+                  .pctx = pctx};
   np_buf_init(&lo.line, f->o.max_line + 1);
   np_buf_init(&lo.out, 0);
-  int rc = transfer(f, "TYPE A", cmd, -1, &lo.d, err);
-  while (!rc) {
-    long n = reader(rctx, buf, NP_FTP_BLOCKSIZE);
-    if (n < 0 || n > NP_FTP_BLOCKSIZE) {
-      rc = stop_transfer(f, lo.d, n < 0 ? (int)n : NP_EINVAL);
-      break;
-    }
-    if (n == 0) {
-      if (lo.line.len)
-        rc = emit_line(&lo, err);
-      if (!rc && lo.out.len)
-        rc = np_ftp_data_write(lo.d, lo.out.data, lo.out.len, err);
-      rc = rc ? stop_transfer(f, lo.d, rc) : finish(f, lo.d, err);
-      break;
-    }
-    rc = feed_lines(&lo, buf, (size_t)n, f->o.max_line, err);
-    if (rc)
-      rc = stop_transfer(f, lo.d, rc);
-  }
+  int rc = block_transfer(f, "TYPE A", cmd, -1, NP_FTP_BLOCKSIZE,
+                          storlines_step, &lo, err);
   np_buf_free(&lo.line);
   np_buf_free(&lo.out);
-  np_free(buf);
   return rc;
 }
 
@@ -432,14 +443,9 @@ static int list_cmd(np_ftp *f, const char *verb, const char *args,
   const char *c = np__ftp_cmd2(f, verb, args && *args ? args : NULL);
   if (!c)
     return np_error_set(err, NP_ETOOLARGE, "command too long");
-  /* retrlines sends TYPE A first, which reuses f->verb: keep a copy. */
-  char *copy = np_malloc(f->verb.len + 1);
-  if (!copy)
-    return np_error_set(err, NP_ENOMEM, "command");
-  memcpy(copy, c, f->verb.len + 1);
-  int rc = np_ftp_retrlines(f, copy, cb, ctx, err);
-  np_free(copy);
-  return rc;
+  /* c lives in f->verb, which only np__ftp_cmd2 writes: retrlines' own
+   * commands (TYPE A, PASV, PORT, REST) go through f->cmd. */
+  return np_ftp_retrlines(f, c, cb, ctx, err);
 }
 
 int np_ftp_nlst(np_ftp *f, const char *args, np_ftp_line_cb cb, void *ctx,
