@@ -4,6 +4,8 @@
  * body bytes by wrapping the body.  Here it wraps demo_app.
  *   ./gw_middleware [PORT] [--validate]
  */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c17 */
+
 #include <netproto/gateway.h>
 
 #include <stdio.h>

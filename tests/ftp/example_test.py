@@ -2,28 +2,19 @@
 headers, the build tree's libnetproto.a) and downloads from pyftpdlib,
 plain and over TLS; a missing file fails with the server's 550."""
 import os
-import re
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ftp_peers import check, finish, pyftpd, make_cert, tmpdir, rmtree  # noqa: E402
 
-SRC = os.environ["NP_SOURCE_DIR"]
-BIN = os.environ["NP_BINARY_DIR"]
-
 
 def build(tmp):
-    cache = open(os.path.join(BIN, "CMakeCache.txt")).read()
-    m = re.search(r"^CMAKE_C_COMPILER:[A-Z]*=(.*)$", cache, re.M)
-    cc = m.group(1) if m else "cc"
-    san = ["-fsanitize=address,undefined"] if "NP_SANITIZE:BOOL=ON" in cache else []
+    """examples/ftp_get.c built as a user would (tests/lib/example.sh)."""
     exe = os.path.join(tmp, "ftp_get")
-    p = subprocess.run([cc, "-std=c17", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
-                        *san, "-I" + os.path.join(SRC, "include"),
-                        os.path.join(SRC, "examples", "ftp_get.c"),
-                        os.path.join(BIN, "libnetproto.a"), "-lssl", "-lcrypto",
-                        "-lz", "-o", exe], capture_output=True, text=True, timeout=120)
+    p = subprocess.run(["bash", "-c", '. "$NP_SOURCE_DIR/tests/lib/example.sh" && '
+                        'np_build_example ftp_get "$1"', "build", exe],
+                       capture_output=True, text=True, timeout=120)
     check("examples/ftp_get.c builds with -Werror", p.returncode == 0, p.stderr)
     return exe
 

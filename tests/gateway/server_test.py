@@ -17,7 +17,6 @@ import tempfile
 import time
 import urllib.request
 
-SRC = os.environ["NP_SOURCE_DIR"]
 BIN = os.environ["NP_BINARY_DIR"]
 CLI = os.environ["NP_CLI"]
 work = tempfile.mkdtemp(prefix="np_gw_")
@@ -34,22 +33,12 @@ def check(name, cond, detail=""):
         print("not ok -", name, detail)
 
 
-def cache(key):
-    for line in open(os.path.join(BIN, "CMakeCache.txt")):
-        if line.startswith(key + ":"):
-            return line.split("=", 1)[1].strip()
-    return ""
-
-
 def build(example):
-    cc = cache("CMAKE_C_COMPILER") or "cc"
-    san = ["-fsanitize=address,undefined"] if cache("NP_SANITIZE") == "ON" else []
+    """examples/EXAMPLE.c built as a user would (tests/lib/example.sh)."""
     out = os.path.join(work, example)
-    subprocess.run([cc, "-std=c17", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra",
-                    "-Wpedantic", "-Werror", *san, "-I" + os.path.join(SRC, "include"),
-                    os.path.join(SRC, "examples", example + ".c"),
-                    os.path.join(BIN, "libnetproto.a"), "-lssl", "-lcrypto", "-lz",
-                    "-lpthread", "-o", out], check=True)
+    subprocess.run(["bash", "-c", '. "$NP_SOURCE_DIR/tests/lib/example.sh" && '
+                    'np_build_example "$1" "$2"', "build", example, out],
+                   check=True, timeout=120)
     return out
 
 
