@@ -127,19 +127,28 @@ static int copy_headers(np_response *out, const np_http_resp *r) {
   return NP_OK;
 }
 
+/* Take the Proxy-Authorization header out of hv[0..*n) into *auth
+ * (when not NULL): it goes to the CONNECT, never to the origin.
+ * Returns how many were taken (0 or 1). */
+static size_t take_proxy_auth(np_http_header *hv, size_t *n,
+                              np_http_header *auth) {
+  for (size_t i = 0; i < *n; i++)
+    if (np_slice_ieq_cstr(hv[i].name, "Proxy-Authorization")) {
+      if (auth)
+        *auth = hv[i];
+      memmove(hv + i, hv + i + 1, (*n - i - 1) * sizeof *hv);
+      (*n)--;
+      return 1;
+    }
+  return 0;
+}
+
 /* An https request through a proxy: CONNECT to the origin, with the
  * Proxy-Authorization header moved from the request to the CONNECT. */
 static int set_tunnel(np_http_conn *c, const char *host, np_http_header *hv,
                       size_t *n, np_error *err) {
   np_http_header auth[1];
-  size_t na = 0;
-  for (size_t i = 0; i < *n; i++)
-    if (np_slice_ieq_cstr(hv[i].name, "Proxy-Authorization")) {
-      auth[na++] = hv[i];
-      memmove(hv + i, hv + i + 1, (*n - i - 1) * sizeof *hv);
-      (*n)--;
-      break;
-    }
+  size_t na = take_proxy_auth(hv, n, auth);
   return np_http_conn_set_tunnel(c, host, 0, auth, na, err);
 }
 
@@ -211,13 +220,12 @@ static bool stale(int rc, bool sent, const np_error *e) {
 static char *pool_key(const http_handler *self, const np_request *req) {
   np_buf k;
   np_buf_init(&k, 0);
-  if (np_buf_printf(&k, "%s\n%s\n%s\n%d", self->https ? "https" : "http",
-                    req->host, req->tunnel_host ? req->tunnel_host : "",
-                    req->timeout_ms) != NP_OK) {
-    np_buf_free(&k);
-    return NULL;
-  }
-  return np_buf_detach(&k, NULL);
+  int rc = np_buf_printf(&k, "%s\n%s\n%s\n%d", self->h.schemes, req->host,
+                         req->tunnel_host ? req->tunnel_host : "",
+                         req->timeout_ms);
+  char *key = rc == NP_OK ? np_buf_detach(&k, NULL) : NULL;
+  np_buf_free(&k);
+  return key;
 }
 
 static int new_conn(http_handler *self, np_request *req, np_http_header *hv,
@@ -274,12 +282,7 @@ static int http_open(np_handler *h, np_opener *o, np_request *req,
     if (!b->conn)
       rc = new_conn(self, req, hv, &n, &b->conn, e);
     else if (req->tunnel_host) /* the CONNECT was made: drop its header */
-      for (size_t i = 0; i < n; i++)
-        if (np_slice_ieq_cstr(hv[i].name, "Proxy-Authorization")) {
-          memmove(hv + i, hv + i + 1, (n - i - 1) * sizeof *hv);
-          n--;
-          break;
-        }
+      take_proxy_auth(hv, &n, NULL);
     bool sent = false;
     if (rc == NP_OK)
       rc = exchange(b->conn, req, hv, n, &b->resp, &sent, e);
@@ -298,19 +301,17 @@ static int http_open(np_handler *h, np_opener *o, np_request *req,
     conn_close(b);
     return rc;
   }
-  np_buf reason;
-  np_buf_init(&reason, 0);
   np_slice rs = np_http_resp_reason(b->resp);
-  int status = np_http_resp_status(b->resp);
-  np_response_body body = {conn_read, conn_close, b};
-  if (np_buf_append_slice(&reason, rs) != NP_OK) {
+  char *reason = np__copy_str(rs.ptr, rs.len);
+  if (!reason) {
     b->resp = NULL;
     conn_close(b);
     return np_error_set(err, NP_ENOMEM, "out of memory");
   }
-  rc = np_response_new(out, req->full_url, status,
-                       reason.data ? reason.data : "", &body);
-  np_buf_free(&reason);
+  np_response_body body = {conn_read, conn_close, b};
+  rc = np_response_new(out, req->full_url, np_http_resp_status(b->resp),
+                       reason, &body);
+  np_free(reason);
   if (rc == NP_OK)
     np_response_set_version(*out, np_http_resp_version(b->resp));
   if (rc == NP_OK && (rc = copy_headers(*out, b->resp)) != NP_OK) {
