@@ -28,6 +28,55 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_port(port, host="127.0.0.1", proc=None, secs=10):
+    """Wait until something accepts on host:port; RuntimeError after secs
+    or as soon as proc (a Popen, when given) has exited."""
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("peer exited with %s" % proc.returncode)
+        try:
+            socket.create_connection((host, port), 1).close()
+            return
+        except OSError:
+            time.sleep(0.03)
+    raise RuntimeError("nothing listens on %s:%d" % (host, port))
+
+
+def stop_proc(proc):
+    """SIGTERM, then SIGKILL after 5 s: proc is gone when this returns."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def read_chunked(rfile):
+    """The body of a chunked request from a handler's rfile, chunk
+    extensions and trailers skipped."""
+    data = b""
+    while True:
+        size = int(rfile.readline().split(b";")[0].strip(), 16)
+        if size == 0:
+            while rfile.readline() not in (b"\r\n", b"\n", b""):
+                pass
+            return data
+        data += rfile.read(size)
+        rfile.readline()
+
+
+def read_body(handler):
+    """A BaseHTTPRequestHandler's request body: chunked or Content-Length
+    (none: empty)."""
+    if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
+        return read_chunked(handler.rfile)
+    n = int(handler.headers.get("Content-Length") or 0)
+    return handler.rfile.read(n) if n else b""
+
+
 def fnv(data):
     h = 14695981039346656037
     for b in data:
@@ -40,19 +89,6 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-    def _body(self):
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            data = b""
-            while True:
-                size = int(self.rfile.readline().split(b";")[0], 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return data
-                data += self.rfile.read(size)
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length", 0)))
 
     def _send(self, body, chunked=False):
         self.send_response(200)
@@ -83,16 +119,19 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
 
     def do_POST(self):
-        self._send(self._body())
+        self._send(read_body(self))
 
     do_PUT = do_POST
     do_PATCH = do_POST
 
 
 class CPythonServer:
-    def __init__(self):
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                                     EchoHandler)
+    """A CPython ThreadingHTTPServer with handler on host and a free port,
+    served by a thread until stop()."""
+
+    def __init__(self, handler=EchoHandler, host="127.0.0.1"):
+        self.httpd = http.server.ThreadingHTTPServer((host, 0), handler)
+        self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever,
                                        daemon=True)
@@ -403,24 +442,14 @@ class Nginx:
             f.write(conf)
         self.proc = subprocess.Popen(["nginx", "-c", os.path.join(d, "nginx.conf"),
                                       "-p", d], stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.mtls_port), 1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("nginx did not start")
+        try:
+            wait_port(self.mtls_port, proc=self.proc)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_proc(self.proc)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

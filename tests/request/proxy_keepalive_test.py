@@ -17,8 +17,8 @@ import os
 import subprocess
 import sys
 
-from realpeers import (Checker, Nginx, Server, Squid, Tinyproxy, clean_env,
-                       free_port)
+from realpeers import (Checker, Server, Squid, Tinyproxy, clean_env,
+                       tls_origin)
 
 CLI = os.environ["NP_CLI"]
 N = 4
@@ -98,16 +98,10 @@ def through_tinyproxy(c, origin, tls):
 
 def main():
     clean_env()
-    tls_port = free_port()
     tls = origin = None
     c = Checker()
     try:
-        tls = Nginx(lambda d: f"""
-  server {{ listen 127.0.0.1:{tls_port} ssl;
-           ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key;
-           location / {{ return 200 "tls origin $request_method $request_uri\\n"; }} }}
-""", [("127.0.0.1", tls_port)], tls=True)
-        tls.port = tls_port
+        tls = tls_origin()
         origin = Server()
         through_squid(c, origin, tls, None)
         through_squid(c, origin, tls, ("np", "proxy-secret"))

@@ -15,8 +15,8 @@ import os
 import sys
 import urllib.request
 
-from realpeers import (Checker, Nginx, Server, Squid, Tinyproxy, clean_env,
-                       fetch_c, fetch_py, free_port)
+from realpeers import (Checker, Server, Squid, Tinyproxy, clean_env,
+                       fetch_c, fetch_py, tls_origin)
 
 
 def run(c, name, proxy_cls, origin, tls):
@@ -134,16 +134,10 @@ def run_digest(c, origin):
 
 def main():
     clean_env()
-    tls_port = free_port()
     tls = origin = None
     c = Checker()
     try:
-        tls = Nginx(lambda d: f"""
-  server {{ listen 127.0.0.1:{tls_port} ssl;
-           ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key;
-           location / {{ return 200 "tls origin $request_method $request_uri\\n"; }} }}
-""", [("127.0.0.1", tls_port)], tls=True)
-        tls.port = tls_port
+        tls = tls_origin()
         origin = Server()
         run(c, "tinyproxy", Tinyproxy, origin, tls)
         run(c, "squid", Squid, origin, tls)

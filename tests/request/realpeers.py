@@ -18,21 +18,18 @@ import http.client
 import http.server
 import os
 import shutil
-import signal
-import socket
 import ssl
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.error
 import urllib.request
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "http"))
-from peers import free_port, make_pki, nginx_conf  # noqa: E402
+from peers import (CPythonServer, free_port, make_pki, nginx_conf,  # noqa: E402,F401
+                   read_body, stop_proc, wait_port)
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_fetch")
@@ -49,29 +46,6 @@ def clean_env():
 class Result(str):
     detail = ""  # netproto: the tool's error line; CPython: the reason
     exc = None   # CPython: the exception behind an "error URLError"
-
-
-def wait_port(port, host="127.0.0.1", proc=None, secs=10):
-    deadline = time.time() + secs
-    while time.time() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError("peer exited with %s" % proc.returncode)
-        try:
-            socket.create_connection((host, port), 1).close()
-            return
-        except OSError:
-            time.sleep(0.03)
-    raise RuntimeError("nothing listens on %s:%d" % (host, port))
-
-
-def stop_proc(proc):
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # ---- the two clients ----
@@ -227,20 +201,12 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = route
 
 
-class Server:
-    """A CPython ThreadingHTTPServer with handler on host, a free port."""
+class Server(CPythonServer):
+    """tests/http/peers.py's CPythonServer, answering with EchoHandler
+    above unless told another handler."""
 
     def __init__(self, handler=EchoHandler, host="127.0.0.1"):
-        self.httpd = http.server.ThreadingHTTPServer((host, 0), handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(handler, host)
 
 
 class Daemon:
@@ -385,3 +351,17 @@ class Squid(Daemon):
 
     def log(self):
         return self.read_log("access.log")
+
+
+def tls_origin():
+    """nginx on a free port answering every https request with "tls origin
+    METHOD URI", certificates by make_pki (CA in its .dir/ca.pem); .port is
+    its port."""
+    port = free_port()
+    ngx = Nginx(lambda d: f"""
+  server {{ listen 127.0.0.1:{port} ssl;
+           ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key;
+           location / {{ return 200 "tls origin $request_method $request_uri\\n"; }} }}
+""", [("127.0.0.1", port)], tls=True)
+    ngx.port = port
+    return ngx
