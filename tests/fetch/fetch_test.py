@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -25,7 +24,7 @@ SRC = os.environ.get("NP_SOURCE_DIR", ".")
 CLI = os.environ.get("NP_CLI", os.path.join(
     os.environ.get("NP_BINARY_DIR", "build"), "netproto"))
 sys.path.insert(0, os.path.join(SRC, "tests", "http"))
-import peers  # noqa: E402  (make_pki: a CA and certificates by openssl)
+import peers  # noqa: E402  (make_pki, free_port, read_body, MisbehavingServer)
 
 CURL = shutil.which("curl")
 failures = 0
@@ -71,20 +70,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def body(self):
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            data = b""
-            while True:
-                n = int(self.rfile.readline().split(b";")[0], 16)
-                if n == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return data
-                data += self.rfile.read(n)
-                self.rfile.readline()
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n else b""
-
     def digest_ok(self):
         h = self.headers.get("Authorization", "")
         if not h.startswith("Digest "):
@@ -98,7 +83,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def route(self):
         CONNECTIONS.add(self.client_address[1])
-        data = self.body()
+        data = peers.read_body(self)
         path = self.path
         if path.startswith("http://"):  # a forward proxy's request line
             return self.reply(200, b"via proxy " + path.encode())
@@ -217,14 +202,6 @@ def curl(args, cwd=None):
     e = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     return subprocess.run([CURL, "-s", "-L"] + args, capture_output=True,
                           cwd=cwd, env=e, timeout=30)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def head_block(out):
@@ -446,7 +423,7 @@ def cases(base, work):
           "-f: the next URL is still fetched, the first failure's code returned")
 
     # Exit codes of failures.
-    dead = "http://127.0.0.1:%d/" % free_port()
+    dead = "http://127.0.0.1:%d/" % peers.free_port()
     r = run([dead])
     check(r.returncode == 3 and r.stderr.startswith(b"netproto fetch: " + dead.encode()),
           "connection refused: exit 3", r.stderr)
@@ -506,7 +483,7 @@ def cases(base, work):
     check(r.stdout == b"via proxy http://example.invalid/e", "http_proxy from the environment",
           r.stderr)
     r = run(["--proxy", base, "http://example.invalid/o"],
-            env={"http_proxy": "http://127.0.0.1:%d" % free_port()})
+            env={"http_proxy": "http://127.0.0.1:%d" % peers.free_port()})
     check(r.stdout == b"via proxy http://example.invalid/o", "--proxy overrides http_proxy",
           r.stderr)
 

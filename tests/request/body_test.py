@@ -20,6 +20,8 @@ import threading
 import urllib.error
 import urllib.request
 
+from realpeers import read_body
+
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_open")
 
@@ -31,23 +33,8 @@ class Recorder(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
-    def read_body(self):
-        te = self.headers.get("Transfer-Encoding")
-        if te and te.lower() == "chunked":
-            out = b""
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return out
-                out += self.rfile.read(size)
-                self.rfile.readline()
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n)
-
     def handle_any(self):
-        body = self.read_body()
+        body = read_body(self)
         rec = "%s %s cl=%s te=%s ct=%s len=%d body=%s" % (
             self.command, self.path, self.headers.get("Content-Length"),
             self.headers.get("Transfer-Encoding"),

@@ -9,24 +9,16 @@ import concurrent.futures
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 
+from realpeers import free_port, stop_proc, wait_port
+
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_fetch")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start_lighttpd(tmp):
@@ -57,14 +49,12 @@ mimetype.assign = (".txt" => "text/plain")
 ''' % (port, www, tmp, tmp))
     proc = subprocess.Popen(["lighttpd", "-D", "-f", conf],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.1).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("lighttpd did not start")
+    try:
+        wait_port(port, proc=proc)
+    except RuntimeError:
+        stop_proc(proc)
+        raise
+    return proc, port
 
 
 def python_fetch(url, userpass):

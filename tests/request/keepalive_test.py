@@ -12,12 +12,13 @@ one connection per three requests)."""
 import http.server
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+from realpeers import free_port, read_body, stop_proc, wait_port
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_open")
@@ -51,18 +52,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         super().handle_one_request()
 
     def do_any(self):
-        if (self.headers.get("Transfer-Encoding") or "").lower() == "chunked":
-            body = b""
-            while True:
-                size = int(self.rfile.readline().split(b";")[0], 16)
-                if size == 0:
-                    self.rfile.readline()
-                    break
-                body += self.rfile.read(size)
-                self.rfile.readline()
-        else:
-            n = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(n) if n else b""
+        body = read_body(self)
         with LOCK:
             LOG.append((self.client_address[1], self.path,
                         self.headers.get("Connection"), body))
@@ -144,12 +134,6 @@ def bodies_ok(out, urls, base, got=None):
     return out.startswith(want)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def nginx_case():
     if not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"):
         check("nginx installed (scripts/install-deps.sh)", False)
@@ -191,14 +175,8 @@ http {{
     proc = subprocess.Popen([nginx, "-c", os.path.join(d, "nginx.conf"), "-p", d],
                             stderr=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", tls_port), 1).close()
-                socket.create_connection(("127.0.0.1", port), 1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_port(tls_port, proc=proc)
+        wait_port(port, proc=proc)
         # nginx counts the probe connection; start the log afresh
         open(os.path.join(d, "access.log"), "w").close()
         urls = ["http://127.0.0.1:%d/%s" % (port, n) for n in names]
@@ -229,12 +207,7 @@ http {{
               len(lines) == 7 and len({l[0] for l in lines}) == 3 and
               [int(l[1]) for l in lines] == [1, 2, 3, 1, 2, 3, 1], lines)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_proc(proc)
         shutil.rmtree(d, ignore_errors=True)
 
 
