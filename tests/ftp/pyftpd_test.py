@@ -107,6 +107,21 @@ def plain_cases(tmp, home, data, text):
         check("cwd '' is cwd .", result(lines, "cwd", 2)[0] == "ok", out)
         check("quit", result(lines, "quit")[0] == "ok", out)
 
+        # ntransfercmd + np_ftp_data_write by hand; close() leaves the
+        # object reusable for a new connect().
+        lines, out = run(port, "connect", "welcome", "login", "user", "pass",
+                         "rawput", "raw.txt", "written by hand", "close", "pwd",
+                         "connect", "welcome", "login", "user", "pass", "pwd")
+        check("data_write: STOR through ntransfercmd stores the bytes",
+              result(lines, "rawput")[0] == "ok" and
+              open(os.path.join(home, "raw.txt"), "rb").read() == b"written by hand", out)
+        check("close: the next command finds no connection",
+              result(lines, "pwd")[:2] == ["error", "pwd"] and
+              result(lines, "pwd")[2].startswith("NP_ESTATE"), out)
+        check("close: connect again on the same object",
+              result(lines, "welcome", 1)[2] == result(lines, "welcome")[2] != "" and
+              result(lines, "pwd", 1)[0] == "ok", out)
+
         # Errors, each compared with the exception ftplib raises.
         def pyerr(fn):
             try:

@@ -13,8 +13,9 @@
  * cwd D, mkd D, rmd D, delete F, rename A B, size F, get F LOCAL,
  * getrest F OFFSET LOCAL, getstop F NBYTES, lines CMD, nlst D, dir D,
  * mlsd D, put LOCAL F, putrest LOCAL F OFFSET, puttext LOCAL F, auth,
- * prot_p, prot_c, ccc, abort, quit, resumed F (1 when a PROT P download's
- * data connection resumed the TLS session).
+ * prot_p, prot_c, ccc, abort, quit, close, resumed F (1 when a PROT P
+ * download's data connection resumed the TLS session), rawput F TEXT
+ * (STOR through ntransfercmd and np_ftp_data_write).
  */
 #include "netproto/ftp.h"
 
@@ -192,6 +193,22 @@ static int run_op(np_ftp *f, char **a, int argc, const char *host, int port) {
         rc = np_ftp_voidresp(f, &e);
       snprintf(detail, sizeof detail, "%d %zu %lld", r, total, (long long)size);
     }
+  } else if (!strcmp(op, "rawput")) {
+    NEED(2);
+    np_ftp_data *d = NULL;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "STOR %s", a[1]);
+    rc = np_ftp_voidcmd(f, "TYPE I", &e);
+    if (!rc)
+      rc = np_ftp_ntransfercmd(f, cmd, -1, &d, NULL, &e);
+    if (!rc) {
+      rc = np_ftp_data_write(d, a[2], strlen(a[2]), &e);
+      int rc2 = np_ftp_data_close(d, &e);
+      rc = rc ? rc : rc2;
+      if (!rc)
+        rc = np_ftp_voidresp(f, &e);
+      snprintf(detail, sizeof detail, "%zu", strlen(a[2]));
+    }
   } else if (!strcmp(op, "abortxfer")) {
     /* transfercmd, read a little, close, abort() */
     NEED(1);
@@ -225,6 +242,8 @@ static int run_op(np_ftp *f, char **a, int argc, const char *host, int port) {
     np_ftp_set_pasv(f, (int)num(a[1]));
   } else if (!strcmp(op, "quit")) {
     rc = np_ftp_quit(f, &e);
+  } else if (!strcmp(op, "close")) {
+    np_ftp_close(f);
   } else {
     printf("usage unknown op %s\n", op);
     return argc;
