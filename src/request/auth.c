@@ -338,19 +338,13 @@ static int retry_basic(basic_handler *self, np_opener *o, np_request *req,
   if (found != NP_OK || !pw)
     return NP_DECLINED;
   const char *hname = self->proxy ? "Proxy-authorization" : "Authorization";
-  np_buf raw, auth;
-  np_buf_init(&raw, 0);
+  np_buf auth;
   np_buf_init(&auth, 0);
-  int rc = np_buf_printf(&raw, "%s:%s", user ? user : "None", pw);
-  if (rc == NP_OK)
-    rc = np_buf_append_cstr(&auth, "Basic ");
-  if (rc == NP_OK)
-    rc = np__base64_append(&auth, raw.data, raw.len);
+  int rc = np__basic_auth(&auth, user ? user : "None", pw);
   np_slice had = np_request_get_header(req, hname);
   bool same = rc == NP_OK && had.ptr && np_slice_eq(had, np_buf_slice(&auth));
   if (rc == NP_OK && !same)
     rc = np_request_add_unredirected_header(req, hname, auth.data);
-  np_buf_free(&raw);
   np_buf_free(&auth);
   if (rc != NP_OK)
     return np_error_set(err, rc, "basic auth: %s", np_strerror(rc));
@@ -400,17 +394,11 @@ static int basic_request(np_handler *h, np_opener *o, np_request *req,
     return NP_OK;
   const char *user, *pw;
   np_password_mgr_find(self->mgr, NULL, req->full_url, &user, &pw);
-  np_buf raw, auth;
-  np_buf_init(&raw, 0);
+  np_buf auth;
   np_buf_init(&auth, 0);
-  int rc = np_buf_printf(&raw, "%s:%s", user ? user : "None", pw ? pw : "None");
-  if (rc == NP_OK)
-    rc = np_buf_append_cstr(&auth, "Basic ");
-  if (rc == NP_OK)
-    rc = np__base64_append(&auth, raw.data, raw.len);
+  int rc = np__basic_auth(&auth, user ? user : "None", pw ? pw : "None");
   if (rc == NP_OK)
     rc = np_request_add_unredirected_header(req, "Authorization", auth.data);
-  np_buf_free(&raw);
   np_buf_free(&auth);
   return rc == NP_OK ? NP_OK
                      : np_error_set(err, rc, "basic auth: %s", np_strerror(rc));

@@ -216,20 +216,16 @@ static int proxy_open(np_handler *h, np_opener *o, np_request *req,
     return NP_DECLINED;
   }
   np_proxies_free(&env);
-  np_buf scheme, user, pass, hp, cred, hdr;
+  np_buf scheme, user, pass, hp, hdr;
   np_buf_init(&scheme, 0), np_buf_init(&user, 0), np_buf_init(&pass, 0);
-  np_buf_init(&hp, 0), np_buf_init(&cred, 0), np_buf_init(&hdr, 0);
+  np_buf_init(&hp, 0), np_buf_init(&hdr, 0);
   bool has_user = false;
   char *orig_type = np__copy_str(req->type, strlen(req->type));
   int rc = orig_type ? parse_proxy(proxy, &scheme, &user, &pass, &hp, &has_user)
                      : NP_ENOMEM;
   const char *ptype = scheme.len ? scheme.data : orig_type;
   if (rc == NP_OK && has_user && user.len && pass.len) {
-    rc = np_buf_printf(&cred, "%s:%s", user.data, pass.data);
-    if (rc == NP_OK)
-      rc = np_buf_append_cstr(&hdr, "Basic ");
-    if (rc == NP_OK)
-      rc = np__base64_append(&hdr, cred.data, cred.len);
+    rc = np__basic_auth(&hdr, user.data, pass.data);
     if (rc == NP_OK)
       rc = np_request_add_header(req, "Proxy-authorization", hdr.data);
   }
@@ -238,7 +234,7 @@ static int proxy_open(np_handler *h, np_opener *o, np_request *req,
   bool again = rc == NP_OK && strcmp(orig_type, ptype) != 0 &&
                strcmp(orig_type, "https") != 0;
   np_buf_free(&scheme), np_buf_free(&user), np_buf_free(&pass);
-  np_buf_free(&hp), np_buf_free(&cred), np_buf_free(&hdr);
+  np_buf_free(&hp), np_buf_free(&hdr);
   np_free(orig_type);
   if (rc == NP_EINVAL)
     return np_error_set(err, NP_EREQUEST_URL, "proxy URL with no authority: '%s'",

@@ -74,8 +74,9 @@ void np__pool_put(np__pool *p, const char *key, np_http_conn *conn);
 void np__pool_ref(np__pool *p);
 void np__pool_unref(np__pool *p);
 
-/* base64 of s[0..len) appended to out. */
-int np__base64_append(np_buf *out, const char *s, size_t len);
+/* "Basic " and the base64 of "user:pass" appended to out: the value of
+ * an Authorization or Proxy-Authorization header.  NP_ENOMEM. */
+int np__basic_auth(np_buf *out, const char *user, const char *pass);
 /* Request.set_proxy(hostport, type). NP_ENOMEM. */
 int np__request_set_proxy(np_request *req, const char *hostport,
                           const char *type);

@@ -464,7 +464,7 @@ int np__request_set_visited(np_request *req, const np__visit *v, size_t n) {
   return NP_OK;
 }
 
-int np__base64_append(np_buf *out, const char *s, size_t len) {
+static int base64_append(np_buf *out, const char *s, size_t len) {
   static const char abc[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const unsigned char *u = (const unsigned char *)s;
@@ -482,6 +482,18 @@ int np__base64_append(np_buf *out, const char *s, size_t len) {
       return rc;
   }
   return NP_OK;
+}
+
+int np__basic_auth(np_buf *out, const char *user, const char *pass) {
+  np_buf raw;
+  np_buf_init(&raw, 0);
+  int rc = np_buf_printf(&raw, "%s:%s", user, pass);
+  if (rc == NP_OK)
+    rc = np_buf_append_cstr(out, "Basic ");
+  if (rc == NP_OK)
+    rc = base64_append(out, raw.data, raw.len);
+  np_buf_free(&raw);
+  return rc;
 }
 
 /* set_proxy: https is tunnelled (CONNECT to the real host); anything else
