@@ -12,7 +12,9 @@
  * as nginx has 2 workers).  CPython's wsgiref speaks HTTP/1.0 and closes
  * every connection; wrk reconnects, which is what its users get.
  *
- *   bench_gateway [--seconds N] [--rounds N] [--threads N]
+ *   bench_gateway [--source DIR] [--runs N] [--quick] [--seconds N]
+ *                 [--rounds N] [--threads N]
+ * --rounds is --runs; --quick is one round of 2 s runs (unless given).
  * Needs wrk, nginx and python3 (scripts/deps.txt); a missing peer prints
  * n/a.  Nothing here fails on speed.
  */
@@ -20,21 +22,13 @@
 #include "harness.h"
 #include "netproto/gateway.h"
 
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static int seconds = 5, rounds = 3, threads = 2;
+static int seconds, rounds, threads = 2;
 static char dir[256];
 
 /* The application every server runs. */
@@ -113,68 +107,6 @@ static pid_t start_cpython(int port) {
   return npb_spawn(argv, NULL);
 }
 
-/* utime + stime of one process (all its threads), in clock ticks. */
-static long long proc_ticks(int pid, int *ppid) {
-  char p[64], buf[1024];
-  snprintf(p, sizeof p, "/proc/%d/stat", pid);
-  FILE *f = fopen(p, "r");
-  if (!f)
-    return 0;
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  char *c = strrchr(buf, ')'); /* the name may hold spaces */
-  long long ut = 0, st = 0;
-  int pp = 0;
-  if (c)
-    sscanf(c + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lld %lld", &pp,
-           &ut, &st);
-  if (ppid)
-    *ppid = pp;
-  return ut + st;
-}
-
-/* CPU ticks of pid and its children (nginx's workers). */
-static long long tree_ticks(pid_t pid) {
-  long long total = proc_ticks((int)pid, NULL);
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  while (d && (e = readdir(d))) {
-    int child = atoi(e->d_name), pp = 0;
-    if (child <= 0 || child == pid)
-      continue;
-    long long t = proc_ticks(child, &pp);
-    if (pp == pid)
-      total += t;
-  }
-  if (d)
-    closedir(d);
-  return total;
-}
-
-/* wrk's "Requests/sec:" for url, or -1; *count gets the requests made. */
-static double run_wrk(int port, const char *who, double *count) {
-  char cmd[512], line[512];
-  snprintf(cmd, sizeof cmd, "wrk -t2 -c64 -d%ds http://127.0.0.1:%d/ 2>&1",
-           seconds, port);
-  FILE *p = popen(cmd, "r");
-  double rps = -1;
-  int errors = 0;
-  if (!p)
-    return -1;
-  while (fgets(line, sizeof line, p)) {
-    if (strncmp(line, "Requests/sec:", 13) == 0)
-      rps = strtod(line + 13, NULL);
-    if (strstr(line, " requests in "))
-      *count = strtod(line, NULL);
-    if (strstr(line, "Non-2xx"))
-      errors = 1;
-  }
-  if (pclose(p) != 0 || errors)
-    fprintf(stderr, "bench_gateway: wrk reported errors (%s)\n", who);
-  return rps;
-}
-
 typedef struct server {
   const char *name;
   pid_t pid;
@@ -205,20 +137,37 @@ static void ratio(const char *what, double a, double b) {
     printf("  %-34s %8s\n", what, "n/a");
 }
 
+/* bench_gateway's own options: --seconds N, --rounds N (as --runs),
+ * --threads N. */
+static int own_option(void *ctx, int argc, char **argv, int i) {
+  long n;
+  int *dst = !strcmp(argv[i], "--seconds")   ? &seconds
+             : !strcmp(argv[i], "--rounds")  ? &rounds
+             : !strcmp(argv[i], "--threads") ? &threads
+                                             : NULL;
+  (void)ctx;
+  if (!dst)
+    return 0;
+  if (i + 1 >= argc || npb_parse_count(argv[i + 1], 1, 3600, &n) != 0)
+    return -1;
+  *dst = (int)n;
+  return 2;
+}
+
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
-      seconds = atoi(argv[++i]);
-    else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
-      rounds = atoi(argv[++i]);
-    else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
-      threads = atoi(argv[++i]);
-    else {
-      fprintf(stderr, "usage: bench_gateway [--seconds N] [--rounds N] "
-                      "[--threads N]\n");
-      return 2;
-    }
-  }
+  npb_options opt;
+  npb_options_init(&opt, "bench_gateway", 3);
+  seconds = rounds = 0; /* 0: not given, the defaults below */
+  if (npb_parse_options(&opt, argc, argv,
+                        "[--seconds N] [--rounds N] [--threads N]",
+                        own_option, NULL) != 0)
+    return 2;
+  /* --rounds N or --runs N: N rounds; --quick: one round of 2 s runs
+   * (unless given). */
+  if (!rounds)
+    rounds = opt.quick && opt.runs == 3 ? 1 : opt.runs;
+  if (!seconds)
+    seconds = opt.quick ? 2 : 5;
   signal(SIGPIPE, SIG_IGN);
   snprintf(dir, sizeof dir, "/tmp/bench_gateway.XXXXXX");
   if (!mkdtemp(dir))
@@ -240,12 +189,11 @@ int main(int argc, char **argv) {
       if (s[i].pid <= 0)
         continue;
       npb_sleep_ms(500);
-      double count = 0;
-      long long t0 = tree_ticks(s[i].pid);
-      double v = run_wrk(s[i].port, s[i].name, &count);
-      double cpu = count > 0 ? (double)(tree_ticks(s[i].pid) - t0) * 1e6 /
-                                   (double)sysconf(_SC_CLK_TCK) / count
-                             : -1;
+      char url[64];
+      snprintf(url, sizeof url, "http://127.0.0.1:%d/", s[i].port);
+      npb_wrk_run run = {"bench_gateway", s[i].name, url, 2, seconds, -1,
+                         s[i].pid};
+      double cpu = -1, v = npb_wrk(&run, &cpu);
       if (v > s[i].rps)
         s[i].rps = v;
       if (cpu > 0 && (s[i].cpu_us < 0 || cpu < s[i].cpu_us))
@@ -272,9 +220,6 @@ int main(int argc, char **argv) {
   ratio("nginx / gateway", s[2].cpu_us, s[0].cpu_us);
   ratio("CPython / gateway", s[3].cpu_us, s[0].cpu_us);
   ratio("gateway / validated", s[0].cpu_us, s[1].cpu_us);
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  if (system(cmd) != 0)
-    fprintf(stderr, "bench_gateway: could not remove %s\n", dir);
+  npb_remove_dir("bench_gateway", dir);
   return 0;
 }

@@ -12,8 +12,11 @@
  * speaks HTTP/1.0 and closes every connection, so it has no idle
  * keep-alive figure.
  *
- *   bench_server [--quick] [--seconds N] [--runs ROUNDS] [--conns N]
- *                [--cli PATH]
+ *   bench_server [--source DIR] [--runs ROUNDS] [--quick] [--seconds N]
+ *                [--conns N] [--cli PATH]
+ * --quick: one round of 2 s runs and 2,000 idle connections (unless
+ * given); --no-python is accepted (the options every bench takes) but the
+ * http.server rows are always measured.
  * Needs wrk, nginx and python3 (scripts/deps.txt); a missing peer prints
  * n/a.  Nothing here fails on speed.
  */
@@ -21,12 +24,8 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +35,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static int seconds = 5, rounds = 3, idle_conns = 10000;
+static int seconds, rounds, idle_conns;
 /* Pinned mode: each server gets one worker on CPU 1, wrk one thread on
  * CPU 0, so neither competes with the other for a core. */
 static int pinned;
@@ -70,115 +68,6 @@ static void pin_to_cpu1(void) {
 
 static pid_t spawn(char *const argv[]) {
   return npb_spawn(argv, pinned ? pin_to_cpu1 : NULL);
-}
-
-/* A field ("VmRSS:", "VmHWM:") of /proc/pid/status in KiB, or 0. */
-static long proc_kib(pid_t pid, const char *field) {
-  char p[64], line[256];
-  snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
-  FILE *f = fopen(p, "r");
-  long v = 0;
-  if (!f)
-    return 0;
-  while (fgets(line, sizeof line, f))
-    if (strncmp(line, field, strlen(field)) == 0)
-      v = strtol(line + strlen(field), NULL, 10);
-  fclose(f);
-  return v;
-}
-
-/* The field summed over pid and its children (nginx's workers). */
-static long tree_kib(pid_t pid, const char *field) {
-  long total = proc_kib(pid, field);
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  while (d && (e = readdir(d))) {
-    char p[300], buf[512];
-    snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
-    FILE *f = fopen(p, "r");
-    if (!f)
-      continue;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *rp = strrchr(buf, ')');
-    int ppid = 0;
-    char st;
-    if (rp && sscanf(rp + 2, "%c %d", &st, &ppid) == 2 && ppid == pid)
-      total += proc_kib(atoi(e->d_name), field);
-  }
-  if (d)
-    closedir(d);
-  return total;
-}
-
-/* utime + stime (clock ticks) of one process, all its threads. */
-static long long proc_ticks(pid_t pid) {
-  char p[64], buf[1024];
-  snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
-  FILE *f = fopen(p, "r");
-  if (!f)
-    return 0;
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  char *rp = strrchr(buf, ')');
-  unsigned long long ut = 0, st = 0;
-  /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt
-   * majflt cmajflt utime stime */
-  if (!rp || sscanf(rp + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-                             "%llu %llu", &ut, &st) != 2)
-    return 0;
-  return (long long)(ut + st);
-}
-
-/* CPU ticks of pid and its children (nginx's workers). */
-static long long tree_ticks(pid_t pid) {
-  long long total = proc_ticks(pid);
-  DIR *d = opendir("/proc");
-  struct dirent *e;
-  while (d && (e = readdir(d))) {
-    char p[300], buf[512];
-    snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
-    FILE *f = fopen(p, "r");
-    if (!f)
-      continue;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *rp = strrchr(buf, ')');
-    int ppid = 0;
-    char st;
-    if (rp && sscanf(rp + 2, "%c %d", &st, &ppid) == 2 && ppid == pid)
-      total += proc_ticks(atoi(e->d_name));
-  }
-  if (d)
-    closedir(d);
-  return total;
-}
-
-/* wrk's "Requests/sec:" for url, or -1; *count gets the request count. */
-static double run_wrk(const char *url, const char *who, double *count) {
-  char cmd[512], line[512];
-  snprintf(cmd, sizeof cmd, "%swrk -t%d -c64 -d%ds %s 2>&1",
-           pinned ? "taskset -c 0 " : "", pinned ? 1 : 2, seconds, url);
-  FILE *p = popen(cmd, "r");
-  double rps = -1;
-  int errors = 0;
-  if (!p)
-    return -1;
-  while (fgets(line, sizeof line, p)) {
-    if (strncmp(line, "Requests/sec:", 13) == 0)
-      rps = strtod(line + 13, NULL);
-    if (strstr(line, " requests in "))
-      *count = strtod(line, NULL);
-    if (strstr(line, "Non-2xx") || strstr(line, "Socket errors"))
-      errors = 1;
-  }
-  if (pclose(p) != 0 || errors)
-    fprintf(stderr, "bench_server: wrk reported errors for %s (%s)\n", url,
-            who);
-  return rps;
 }
 
 /* Open n keep-alive connections, one request each, all answered; then
@@ -288,6 +177,21 @@ static pid_t start_server(server *s) {
   return s->pid;
 }
 
+/* One wrk run on s's file; keeps the best rate and the least CPU per
+ * request of the rounds in *rps and *cpu_us. */
+static void run_one(const server *s, const char *file, double *rps,
+                    double *cpu_us) {
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/%s", s->port, file);
+  npb_wrk_run r = {"bench_server", s->name, url, pinned ? 1 : 2, seconds,
+                   pinned ? 0 : -1, s->pid};
+  double cpu = -1, v = npb_wrk(&r, &cpu);
+  if (v > *rps)
+    *rps = v;
+  if (cpu > 0 && (*cpu_us < 0 || cpu < *cpu_us))
+    *cpu_us = cpu;
+}
+
 /* Throughput: every server runs while the others idle; rounds alternate
  * between them (netproto, nginx, python, netproto, ...) and each keeps its
  * best round, so load from other programs on the machine, which comes and
@@ -309,29 +213,8 @@ static void measure_rps(server *s, int n, int nrounds) {
       if (s[i].pid <= 0)
         continue;
       npb_sleep_ms(500);
-      char url[128];
-      double count = 0, cpu;
-      long long t0 = tree_ticks(s[i].pid);
-      snprintf(url, sizeof url, "http://127.0.0.1:%d/s13.txt", s[i].port);
-      double v = run_wrk(url, s[i].name, &count);
-      cpu = count > 0 ? (double)(tree_ticks(s[i].pid) - t0) * 1e6 /
-                            (double)sysconf(_SC_CLK_TCK) / count
-                      : -1;
-      if (v > s[i].rps_small)
-        s[i].rps_small = v;
-      if (cpu > 0 && (s[i].cpu_small < 0 || cpu < s[i].cpu_small))
-        s[i].cpu_small = cpu;
-      t0 = tree_ticks(s[i].pid);
-      count = 0;
-      snprintf(url, sizeof url, "http://127.0.0.1:%d/big.bin", s[i].port);
-      v = run_wrk(url, s[i].name, &count);
-      cpu = count > 0 ? (double)(tree_ticks(s[i].pid) - t0) * 1e6 /
-                            (double)sysconf(_SC_CLK_TCK) / count
-                      : -1;
-      if (v > s[i].rps_big)
-        s[i].rps_big = v;
-      if (cpu > 0 && (s[i].cpu_big < 0 || cpu < s[i].cpu_big))
-        s[i].cpu_big = cpu;
+      run_one(&s[i], "s13.txt", &s[i].rps_small, &s[i].cpu_small);
+      run_one(&s[i], "big.bin", &s[i].rps_big, &s[i].cpu_big);
     }
   }
   for (int i = 0; i < n; i++)
@@ -354,11 +237,11 @@ static void measure_idle(server *s) {
       npb_sleep_ms(100);
     close(warm);
   }
-  s->base_kib = tree_kib(s->pid, "VmRSS:");
+  s->base_kib = npb_tree_kib(s->pid, "VmRSS:");
   int ok = hold_idle(s->port, idle_conns, fds);
   npb_sleep_ms(500);
-  s->idle_kib = tree_kib(s->pid, "VmRSS:");
-  s->peak_kib = tree_kib(s->pid, "VmHWM:");
+  s->idle_kib = npb_tree_kib(s->pid, "VmRSS:");
+  s->peak_kib = npb_tree_kib(s->pid, "VmHWM:");
   s->idle_ok = ok;
   for (int i = 0; i < idle_conns; i++)
     if (fds[i] >= 0)
@@ -415,45 +298,41 @@ static void write_file(const char *name, size_t size, const char *text) {
   fclose(f);
 }
 
-static void find_cli(const char *argv0) {
-  if (cli[0])
-    return;
-  const char *env = getenv("NP_CLI");
-  if (env) {
-    snprintf(cli, sizeof cli, "%s", env);
-    return;
+/* bench_server's own options: --seconds N, --conns N, --cli PATH. */
+static int own_option(void *ctx, int argc, char **argv, int i) {
+  long n;
+  (void)ctx;
+  if (i + 1 >= argc)
+    return 0;
+  if (!strcmp(argv[i], "--cli")) {
+    snprintf(cli, sizeof cli, "%s", argv[i + 1]);
+    return 2;
   }
-  char self[4096];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) {
-    snprintf(cli, sizeof cli, "%s", argv0);
-    return;
-  }
-  self[n] = '\0';
-  /* build/<dir>/bench/bench_server -> build/<dir>/netproto */
-  snprintf(cli, sizeof cli, "%s/../netproto", dirname(self));
+  int is_seconds = !strcmp(argv[i], "--seconds");
+  if (!is_seconds && strcmp(argv[i], "--conns") != 0)
+    return 0;
+  if (npb_parse_count(argv[i + 1], 1, is_seconds ? 3600 : 1000000, &n) != 0)
+    return -1;
+  *(is_seconds ? &seconds : &idle_conns) = (int)n;
+  return 2;
 }
 
-
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--quick")) {
-      seconds = 2;
-      rounds = 1;
-      idle_conns = 2000;
-    } else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
-      seconds = atoi(argv[++i]);
-    } else if (!strcmp(argv[i], "--conns") && i + 1 < argc) {
-      idle_conns = atoi(argv[++i]);
-    } else if (!strcmp(argv[i], "--cli") && i + 1 < argc) {
-      snprintf(cli, sizeof cli, "%s", argv[++i]);
-    } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-      rounds = atoi(argv[++i]);
-      if (rounds < 1)
-        rounds = 1;
-    }
-  }
-  find_cli(argv[0]);
+  npb_options opt;
+  npb_options_init(&opt, "bench_server", 3);
+  seconds = idle_conns = 0; /* 0: not given, the defaults below */
+  if (npb_parse_options(&opt, argc, argv,
+                        "[--seconds N] [--conns N] [--cli PATH]", own_option,
+                        NULL) != 0)
+    return 2;
+  /* --runs K: K rounds; --quick: one round (unless a later --runs says
+   * otherwise), 2 s runs and 2,000 idle connections (unless given). */
+  rounds = opt.quick && opt.runs == 3 ? 1 : opt.runs;
+  if (!seconds)
+    seconds = opt.quick ? 2 : 5;
+  if (!idle_conns)
+    idle_conns = opt.quick ? 2000 : 10000;
+  npb_find_cli(cli, sizeof cli);
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
     rl.rlim_cur = rl.rlim_max;
@@ -499,9 +378,6 @@ int main(int argc, char **argv) {
            s[i].base_kib, s[i].idle_kib, s[i].peak_kib, per);
   }
   printf("  python3 -m http.server: n/a (HTTP/1.0, closes every connection)\n");
-  char cmd[400];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0)
-    fprintf(stderr, "bench_server: could not remove %s\n", dir);
+  npb_remove_dir("bench_server", dir);
   return 0;
 }

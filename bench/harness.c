@@ -7,8 +7,10 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -617,4 +619,144 @@ int npb_run_timed_cpu(char *const argv[], double *ns, double *cpu_s,
 
 int npb_run_timed(char *const argv[], double *ns, long *rss_kib) {
   return npb_run_timed_cpu(argv, ns, NULL, rss_kib);
+}
+
+void npb_find_cli(char *out, size_t size) {
+  if (out[0])
+    return;
+  const char *env = getenv("NP_CLI");
+  if (env && *env) {
+    snprintf(out, size, "%s", env);
+    return;
+  }
+  char self[4000];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) {
+    snprintf(out, size, "netproto");
+    return;
+  }
+  self[n] = '\0';
+  snprintf(out, size, "%s/../netproto", dirname(self));
+}
+
+void npb_remove_dir(const char *prog, const char *dir) {
+  char cmd[1100];
+  if (!dir[0])
+    return;
+  snprintf(cmd, sizeof cmd, "rm -rf '%.1000s'", dir);
+  if (system(cmd) != 0)
+    fprintf(stderr, "%s: could not remove %s\n", prog, dir);
+}
+
+/* ---- servers under load --------------------------------------------------- */
+
+/* utime + stime (clock ticks) of one process, all its threads; its
+ * parent's pid into *ppid (0 when unreadable). */
+static long long proc_ticks(pid_t pid, pid_t *ppid) {
+  char p[64], buf[1024];
+  *ppid = 0;
+  snprintf(p, sizeof p, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(p, "r");
+  if (!f)
+    return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  char *rp = strrchr(buf, ')'); /* the name may hold spaces */
+  unsigned long long ut = 0, st = 0;
+  int pp = 0;
+  /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt
+   * majflt cmajflt utime stime */
+  if (!rp || sscanf(rp + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+                             "%llu %llu", &pp, &ut, &st) != 3)
+    return 0;
+  *ppid = pp;
+  return (long long)(ut + st);
+}
+
+/* pid and its direct children (at most max in all) into out; the count. */
+static int proc_family(pid_t pid, pid_t *out, int max) {
+  int n = 0;
+  out[n++] = pid;
+  DIR *d = opendir("/proc");
+  struct dirent *e;
+  while (d && n < max && (e = readdir(d))) {
+    pid_t child = (pid_t)atoi(e->d_name), pp;
+    if (child > 0 && child != pid) {
+      proc_ticks(child, &pp);
+      if (pp == pid)
+        out[n++] = child;
+    }
+  }
+  if (d)
+    closedir(d);
+  return n;
+}
+
+#define NPB_MAX_FAMILY 256
+
+long long npb_tree_ticks(pid_t pid) {
+  pid_t fam[NPB_MAX_FAMILY], pp;
+  int n = proc_family(pid, fam, NPB_MAX_FAMILY);
+  long long total = 0;
+  for (int i = 0; i < n; i++)
+    total += proc_ticks(fam[i], &pp);
+  return total;
+}
+
+/* A field of /proc/pid/status in KiB, or 0. */
+static long proc_kib(pid_t pid, const char *field) {
+  char p[64], line[256];
+  snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
+  FILE *f = fopen(p, "r");
+  long v = 0;
+  if (!f)
+    return 0;
+  size_t flen = strlen(field);
+  while (fgets(line, sizeof line, f))
+    if (strncmp(line, field, flen) == 0)
+      v = strtol(line + flen, NULL, 10);
+  fclose(f);
+  return v;
+}
+
+long npb_tree_kib(pid_t pid, const char *field) {
+  pid_t fam[NPB_MAX_FAMILY];
+  int n = proc_family(pid, fam, NPB_MAX_FAMILY);
+  long total = 0;
+  for (int i = 0; i < n; i++)
+    total += proc_kib(fam[i], field);
+  return total;
+}
+
+double npb_wrk(const npb_wrk_run *r, double *cpu_us) {
+  char cmd[600], pin[32] = "", line[512];
+  if (r->cpu >= 0)
+    snprintf(pin, sizeof pin, "taskset -c %d ", r->cpu);
+  snprintf(cmd, sizeof cmd, "%swrk -t%d -c64 -d%ds %.500s 2>&1", pin,
+           r->threads, r->seconds, r->url);
+  long long t0 = r->server > 0 ? npb_tree_ticks(r->server) : 0;
+  double rps = -1, requests = 0;
+  int errors = 0;
+  fflush(stdout); /* the child must not write our buffered output too */
+  FILE *p = popen(cmd, "r");
+  if (!p)
+    return -1;
+  while (fgets(line, sizeof line, p)) {
+    if (strncmp(line, "Requests/sec:", 13) == 0)
+      rps = strtod(line + 13, NULL);
+    if (strstr(line, " requests in "))
+      requests = strtod(line, NULL);
+    if (strstr(line, "Non-2xx") || strstr(line, "Socket errors"))
+      errors = 1;
+  }
+  if (pclose(p) != 0 || errors)
+    fprintf(stderr, "%s: wrk reported errors for %s (%s)\n", r->prog,
+            r->url, r->who);
+  if (cpu_us && r->server > 0)
+    *cpu_us = requests > 0 ? (double)(npb_tree_ticks(r->server) - t0) *
+                                 1e6 / (double)sysconf(_SC_CLK_TCK) /
+                                 requests
+                           : -1;
+  return rps;
 }

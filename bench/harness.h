@@ -248,4 +248,50 @@ int npb_run_timed(char *const argv[], double *ns, long *rss_kib);
 int npb_run_timed_cpu(char *const argv[], double *ns, double *cpu_s,
                       long *rss_kib);
 
+/*
+ * The netproto command for benches that run it: out keeps what it holds
+ * (from --cli); otherwise NP_CLI when set and not empty, else the build's
+ * netproto next to this program (<build>/bench/<bench> ->
+ * <build>/netproto), else "netproto" (searched in PATH).
+ */
+void npb_find_cli(char *out, size_t size);
+
+/* Remove a temporary directory and everything in it (rm -rf); a failure
+ * prints "<prog>: could not remove <dir>" on stderr.  "" does nothing. */
+void npb_remove_dir(const char *prog, const char *dir);
+
+/* ---- servers under load: wrk and /proc ------------------------------ */
+
+/*
+ * CPU time (user + system, all threads, in clock ticks) of pid and of its
+ * direct children (nginx's workers), from /proc; what cannot be read
+ * counts 0.
+ */
+long long npb_tree_ticks(pid_t pid);
+
+/*
+ * A field of /proc/<pid>/status in KiB ("VmRSS:", "VmHWM:"), summed over
+ * pid and its direct children; what cannot be read counts 0.
+ */
+long npb_tree_kib(pid_t pid, const char *field);
+
+/* One wrk run: `wrk -t<threads> -c64 -d<seconds>s url`. */
+typedef struct npb_wrk_run {
+  const char *prog; /* this bench, for messages: "bench_server" */
+  const char *who;  /* the server measured, for messages */
+  const char *url;
+  int threads, seconds;
+  int cpu;      /* >= 0: wrk runs under `taskset -c <cpu>` */
+  pid_t server; /* > 0: measure this server's CPU time per request */
+} npb_wrk_run;
+
+/*
+ * Run wrk and return its Requests/sec, or -1.  Non-2xx answers, socket
+ * errors or a failed wrk print "<prog>: wrk reported errors for <url>
+ * (<who>)" on stderr.  When r->server > 0 and cpu_us is not NULL, *cpu_us
+ * gets the server's CPU time per request in microseconds (npb_tree_ticks
+ * around the run), or -1 when wrk made no request.
+ */
+double npb_wrk(const npb_wrk_run *r, double *cpu_us);
+
 #endif /* NP_BENCH_HARNESS_H */
