@@ -40,7 +40,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,10 +101,7 @@ static int start_nginx(long long big) {
 
 static void stop_nginx(void) {
   npb_stop(nginx_pid);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0)
-    fprintf(stderr, "bench_fetch: could not remove %s\n", dir);
+  npb_remove_dir("bench_fetch", dir);
 }
 
 /* ---- the library rows: this program as a child ------------------------- */
@@ -311,25 +307,6 @@ static int cli_fetch_works(const char *flag, const char *url) {
   return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-static void find_cli(void) {
-  if (cli[0])
-    return;
-  const char *env = getenv("NP_CLI");
-  if (env && *env) {
-    snprintf(cli, sizeof cli, "%s", env);
-    return;
-  }
-  char self[4000];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) {
-    snprintf(cli, sizeof cli, "netproto");
-    return;
-  }
-  self[n] = '\0';
-  /* <build>/bench/bench_fetch -> <build>/netproto */
-  snprintf(cli, sizeof cli, "%s/../netproto", dirname(self));
-}
-
 /* An argv: the fixed words, then url count times, NULL-terminated. */
 static char **make_argv(char *const *words, const char *url, long count) {
   long nw = 0;
@@ -389,7 +366,7 @@ int main(int argc, char **argv) {
   int runs = opt.runs > MAX_RUNS ? MAX_RUNS : opt.runs;
   if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
     pin = 0;
-  find_cli();
+  npb_find_cli(cli, sizeof cli);
   printf("bench_fetch: netproto fetch vs curl vs CPython urllib, whole "
          "programs on loopback (nginx)\n");
   npb_print_machine();

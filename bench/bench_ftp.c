@@ -97,10 +97,7 @@ static int start_server(void) {
 
 static void stop_server(void) {
   npb_stop(server);
-  char cmd[400];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-  if (tmp[0] && system(cmd) != 0)
-    fprintf(stderr, "bench_ftp: could not remove %s\n", tmp);
+  npb_remove_dir("bench_ftp", tmp);
 }
 
 /* ---- the netproto client, run in a child ---- */

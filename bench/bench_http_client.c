@@ -65,10 +65,7 @@ static int start_nginx(void) {
 
 static void stop_nginx(void) {
   npb_stop(nginx_pid);
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0)
-    fprintf(stderr, "could not remove %s\n", dir);
+  npb_remove_dir("bench_http_client", dir);
 }
 
 /* ---- netproto's side ----------------------------------------------------- */
