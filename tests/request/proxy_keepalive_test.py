@@ -16,6 +16,7 @@ body."""
 import os
 import subprocess
 import sys
+import time
 
 from realpeers import (Checker, Server, Squid, Tinyproxy, clean_env,
                        tls_origin)
@@ -39,6 +40,19 @@ def squid_lines(squid, method):
     return out
 
 
+def logged_after(squid, method, before, count):
+    """The lines of that method logged after the first before: squid logs
+    a request when it ends (a CONNECT when its tunnel closes), which may
+    be after the client exited.  Waits up to 5 s for count of them, then
+    a moment more for any beyond."""
+    deadline = time.time() + 5
+    while len(squid_lines(squid, method)) - before < count and \
+            time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    return squid_lines(squid, method)[before:]
+
+
 def through_squid(c, origin, tls, auth):
     squid = Squid(auth)
     tag = "squid%s" % (" with credentials" if auth else "")
@@ -53,7 +67,7 @@ def through_squid(c, origin, tls, auth):
             got = [line.split(b"\n")[0] + b"\n"
                    for line in r.stdout.split(b"origin GET")[1:]]
             body_ok = b"".join(b"origin GET" + g for g in got) == want
-            ports = {p for p, _ in squid_lines(squid, "GET")[before:]}
+            ports = {p for p, _ in logged_after(squid, "GET", before, N)}
             c.check("%s: %d http URLs %s: bodies right, %d connection(s) to "
                     "the proxy" % (tag, N, " ".join(extra) or "kept alive",
                                    conns),
@@ -66,7 +80,7 @@ def through_squid(c, origin, tls, auth):
         for extra, tunnels in (([], 1), (["--no-keepalive"], N)):
             before = len(squid_lines(squid, "CONNECT"))
             r = fetch(["--cacert", ca] + extra + secure, proxy)
-            made = len(squid_lines(squid, "CONNECT")) - before
+            made = len(logged_after(squid, "CONNECT", before, tunnels))
             c.check("%s: %d https URLs %s: bodies right, %d CONNECT tunnel(s)"
                     % (tag, N, " ".join(extra) or "kept alive", tunnels),
                     r.returncode == 0 and r.stdout == want and made == tunnels,
