@@ -14,11 +14,10 @@ urllib.request and the outcomes are compared."""
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
 from realpeers import (Checker, Nginx, Server, clean_env, fetch_c, fetch_py,
-                       free_port)
+                       free_port, logged)
 
 USER, PASSWORD = "alice", "w0nder land"
 TOKEN = "Basic YWxpY2U6dzBuZGVyIGxhbmQ="  # base64("alice:w0nder land")
@@ -54,14 +53,6 @@ def py_basic(uri, user=USER, password=PASSWORD, prior=False):
         mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         mgr.add_password(None, uri, user, password)
     return [urllib.request.HTTPBasicAuthHandler(mgr)]
-
-
-def logged(ngx, name, line, count):
-    for _ in range(100):
-        if ngx.log(name).count(line) >= count:
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def main():

@@ -22,6 +22,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -168,6 +169,17 @@ class Checker:
     def done(self):
         print("%d of %d failed" % (self.failed, self.total))
         return 1 if self.failed else 0
+
+
+def logged(ngx, name, line, count):
+    """True once the log file name of ngx (nginx writes a request's
+    access-log line after its response) holds line count times; False
+    after 2 s."""
+    for _ in range(100):
+        if ngx.log(name).count(line) >= count:
+            return True
+        time.sleep(0.02)
+    return False
 
 
 # ---- peers ----

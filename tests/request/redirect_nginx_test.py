@@ -19,10 +19,9 @@ final origin saw compared with curl -L."""
 import os
 import subprocess
 import sys
-import time
 
 from realpeers import (Checker, Nginx, Server, clean_env, fetch_c, fetch_py,
-                       free_port)
+                       free_port, logged)
 
 CODES = (301, 302, 303, 307, 308)
 
@@ -76,16 +75,6 @@ def curl(args):
     p = subprocess.run(["curl", "-sS", "-L", "--max-time", "20"] + args,
                        capture_output=True, timeout=30)
     return p.stdout.decode("latin-1") + p.stderr.decode("latin-1")
-
-
-def logged(ngx, name, line, count):
-    """True once nginx's access log (written after the response) holds
-    line count times."""
-    for _ in range(100):
-        if ngx.log(name).count(line) >= count:
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def main():
