@@ -25,8 +25,8 @@ struct np_gw_server {
   char port[16];
   char software[128];
   np_gw_errors errors;
+  np_gw_handler_options handler; /* the same for every request */
   atomic_ulong served;
-  bool http11;
 };
 
 void np_gw_server_options_init(np_gw_server_options *o) {
@@ -358,12 +358,6 @@ static int dispatch(np_httpd_req *r, void *ctx) {
   rc = build_environ(s, env, r);
   np_gw_environ_set_input(env, in);
   np_gw_environ_set_errors(env, &s->errors);
-  np_gw_handler_options o;
-  np_gw_handler_options_init(&o);
-  o.server_software = s->software;
-  o.http_version = s->http11 ? "1.1" : "1.0";
-  o.collect = s->o.collect;
-  o.flags = s->o.threads > 1 ? NP_GW_MULTITHREAD : 0;
   np_gw_output out;
   memset(&out, 0, sizeof out);
   out.write = out_write;
@@ -375,7 +369,7 @@ static int dispatch(np_httpd_req *r, void *ctx) {
   np_gw_result res;
   memset(&res, 0, sizeof res);
   if (rc == NP_OK)
-    rc = np_gw_handler_run(&o, s->app, env, &out, &res);
+    rc = np_gw_handler_run(&s->handler, s->app, env, &out, &res);
   if (res.close)
     np_httpd_set_close_connection(r, true);
   if (rc == NP_OK && s->o.log) {
@@ -412,7 +406,12 @@ int np_gw_make_server(const np_gw_server_options *o, np_gw_app app,
   ho.port = o->port;
   ho.threads = o->threads > 0 ? o->threads : 1;
   ho.protocol_version = o->protocol_version ? o->protocol_version : "HTTP/1.1";
-  s->http11 = strcmp(ho.protocol_version, "HTTP/1.1") == 0;
+  np_gw_handler_options_init(&s->handler);
+  s->handler.server_software = s->software;
+  s->handler.http_version =
+      strcmp(ho.protocol_version, "HTTP/1.1") == 0 ? "1.1" : "1.0";
+  s->handler.collect = o->collect;
+  s->handler.flags = o->threads > 1 ? NP_GW_MULTITHREAD : 0;
   ho.server_version = s->software;
   ho.max_body = o->max_body ? o->max_body : ho.max_body;
   ho.log = o->log;
