@@ -455,8 +455,9 @@ NP_API int np_gw_cgi_main(np_gw_app app);
  * start_response.content_type, start_response.twice,
  * start_response.exc_info_after_headers, write.before_start_response,
  * write.bad_data, body.before_start_response, body.bad_chunk,
- * body.after_close, body.close_twice, app.no_start_response,
- * input.bad_args, errors.bad_args.
+ * app.no_start_response, input.bad_args, errors.bad_args.  Python's
+ * checks of a body iterated after close() or closed twice need none here:
+ * np_gw_body_next and np_gw_body_close refuse a closed body.
  *
  * The np_gw_validator is the middleware's context: keep it alive while
  * the application it wraps is served.  It holds no per-request state (one
