@@ -187,11 +187,24 @@ static int closed_within(int fd, int ms) {
 
 static char buf[65536];
 
-TEST(handler_reads_headers_and_answers_keep_alive) {
+/* Send all of req on fd (a short write fails the test), then read into
+ * buf what arrives until ms pass without more. */
+static size_t ask(int fd, const char *req, int ms) {
+  ASSERT_EQ_INT(write(fd, req, strlen(req)), strlen(req));
+  return recv_for(fd, buf, sizeof buf, ms);
+}
+
+/* A server with the default options but protocol_version; its port. */
+static int start_speaking(const char *version) {
   np_httpd_options o;
   np_httpd_options_init(&o);
-  o.protocol_version = "HTTP/1.1";
-  int port = start(&o);
+  if (version)
+    o.protocol_version = version;
+  return start(&o);
+}
+
+TEST(handler_reads_headers_and_answers_keep_alive) {
+  int port = start_speaking("HTTP/1.1");
   ASSERT(port > 0);
   int fd = dial(port);
   const char *req = "GET / HTTP/1.1\r\nUser-Agent: t1\r\n\r\n";
@@ -214,27 +227,21 @@ TEST(http10_protocol_closes_after_each_response) {
   int port = start(&o);
   int fd = dial(port);
   const char *req = "GET / HTTP/1.1\r\n\r\n";
-  ASSERT(write(fd, req, strlen(req)) > 0);
-  recv_for(fd, buf, sizeof buf, 2000);
+  ask(fd, req, 2000);
   ASSERT(strncmp(buf, "HTTP/1.0 200 OK\r\n", 17) == 0);
   close(fd);
   finish();
 }
 
 TEST(post_body_reaches_the_handler_with_100_continue) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  o.protocol_version = "HTTP/1.1";
-  int port = start(&o);
+  int port = start_speaking("HTTP/1.1");
   int fd = dial(port);
   const char *head = "POST /p HTTP/1.1\r\nContent-Length: 11\r\n"
                      "Expect: 100-continue\r\n\r\n";
-  ASSERT(write(fd, head, strlen(head)) > 0);
-  recv_for(fd, buf, sizeof buf, 300);
+  ask(fd, head, 300);
   ASSERT_EQ_MEM(buf, strlen(buf), "HTTP/1.1 100 Continue\r\n\r\n");
   ASSERT(write(fd, "hello", 5) == 5);
-  ASSERT(write(fd, " world", 6) == 6);
-  recv_for(fd, buf, sizeof buf, 300);
+  ask(fd, " world", 300);
   ASSERT(strncmp(buf, "HTTP/1.1 201 Made\r\n", 19) == 0);
   ASSERT(strstr(buf, "\r\n\r\nhello world"));
   close(fd);
@@ -242,29 +249,22 @@ TEST(post_body_reaches_the_handler_with_100_continue) {
 }
 
 TEST(failing_handler_gets_500_and_unknown_method_501) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  int port = start(&o);
+  int port = start_speaking(NULL);
   int fd = dial(port);
-  ASSERT(write(fd, "PUT / HTTP/1.1\r\n\r\n", 18) == 18);
-  recv_for(fd, buf, sizeof buf, 2000);
+  ask(fd, "PUT / HTTP/1.1\r\n\r\n", 2000);
   ASSERT(strncmp(buf, "HTTP/1.0 500 Internal Server Error\r\n", 36) == 0);
   close(fd);
   fd = dial(port);
-  ASSERT(write(fd, "BREW / HTTP/1.1\r\n\r\n", 19) == 19);
-  recv_for(fd, buf, sizeof buf, 2000);
+  ask(fd, "BREW / HTTP/1.1\r\n\r\n", 2000);
   ASSERT(strncmp(buf, "HTTP/1.0 501 Unsupported method ('BREW')\r\n", 42) == 0);
   close(fd);
   finish();
 }
 
 TEST(send_header_refuses_response_splitting) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  int port = start(&o);
+  int port = start_speaking(NULL);
   int fd = dial(port);
-  ASSERT(write(fd, "DELETE / HTTP/1.1\r\n\r\n", 21) == 21);
-  recv_for(fd, buf, sizeof buf, 2000);
+  ask(fd, "DELETE / HTTP/1.1\r\n\r\n", 2000);
   ASSERT(header_injection_refused);
   ASSERT(!strstr(buf, "evil"));
   close(fd);
@@ -272,14 +272,10 @@ TEST(send_header_refuses_response_splitting) {
 }
 
 TEST(response_without_length_closes_the_connection) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  o.protocol_version = "HTTP/1.1";
-  int port = start(&o);
+  int port = start_speaking("HTTP/1.1");
   int fd = dial(port);
   const char *req = "GET /nolength HTTP/1.1\r\n\r\n";
-  ASSERT(write(fd, req, strlen(req)) > 0);
-  recv_for(fd, buf, sizeof buf, 2000);
+  ask(fd, req, 2000);
   ASSERT(strstr(buf, "\r\n\r\nraw"));
   ASSERT(closed_within(fd, 100) || 1); /* recv_for already saw the close */
   close(fd);
@@ -396,14 +392,10 @@ static int count(const char *hay, const char *needle) {
 }
 
 TEST(chunked_response_keeps_an_http11_connection_alive) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  o.protocol_version = "HTTP/1.1";
-  int port = start(&o);
+  int port = start_speaking("HTTP/1.1");
   int fd = dial(port);
   const char *req = "GET /chunked HTTP/1.1\r\n\r\n";
-  ASSERT(write(fd, req, strlen(req)) > 0);
-  recv_for(fd, buf, sizeof buf, 300);
+  ask(fd, req, 300);
   ASSERT_EQ_INT(count(buf, "3\r\nabc\r\n0\r\n\r\n"), 1);
   ASSERT(write(fd, req, strlen(req)) > 0); /* still open: a second one */
   recv_for(fd, buf, sizeof buf, 300);
@@ -420,10 +412,7 @@ TEST(chunked_response_keeps_an_http11_connection_alive) {
 }
 
 TEST(transfer_encoding_not_ending_in_chunked_closes_the_connection) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  o.protocol_version = "HTTP/1.1";
-  int port = start(&o);
+  int port = start_speaking("HTTP/1.1");
   int fd = dial(port);
   const char *req = "GET /gzip HTTP/1.1\r\n\r\n";
   ASSERT(write(fd, req, strlen(req)) > 0);
@@ -433,9 +422,7 @@ TEST(transfer_encoding_not_ending_in_chunked_closes_the_connection) {
 }
 
 TEST(client_host_is_the_dotted_quad_of_the_peer) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  int port = start(&o);
+  int port = start_speaking(NULL);
   struct sockaddr_in me = {0}, a = {0};
   me.sin_family = a.sin_family = AF_INET;
   inet_pton(AF_INET, "127.105.20.0", &me.sin_addr); /* all of 127/8 is local */
@@ -445,8 +432,7 @@ TEST(client_host_is_the_dotted_quad_of_the_peer) {
   ASSERT(bind(fd, (struct sockaddr *)&me, sizeof me) == 0);
   ASSERT(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
   const char *req = "GET / HTTP/1.0\r\nUser-Agent: q\r\n\r\n";
-  ASSERT(write(fd, req, strlen(req)) > 0);
-  recv_for(fd, buf, sizeof buf, 2000);
+  ask(fd, req, 2000);
   ASSERT(strstr(buf, "\r\n\r\nhello q from 127.105.20.0"));
   close(fd);
   finish();
@@ -480,8 +466,7 @@ TEST(client_host_and_port_are_numeric_over_ipv6) {
   socklen_t ml = sizeof me;
   getsockname(fd, (struct sockaddr *)&me, &ml);
   const char *req = "GET / HTTP/1.1\r\nUser-Agent: six\r\n\r\n";
-  ASSERT(write(fd, req, strlen(req)) > 0);
-  recv_for(fd, buf, sizeof buf, 300);
+  ask(fd, req, 300);
   ASSERT(strstr(buf, "hello six from ::1"));
   ASSERT_EQ_INT(client_port_seen, ntohs(me.sin6_port));
   close(fd);
@@ -489,10 +474,7 @@ TEST(client_host_and_port_are_numeric_over_ipv6) {
 }
 
 TEST(streamed_body_is_pulled_whole_then_freed_and_keeps_alive) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  o.protocol_version = "HTTP/1.1";
-  int port = start(&o);
+  int port = start_speaking("HTTP/1.1");
   stream_freed = 0;
   int fd = dial(port);
   for (int round = 0; round < 2; round++) { /* the connection stays usable */
@@ -520,10 +502,7 @@ TEST(streamed_body_is_pulled_whole_then_freed_and_keeps_alive) {
 }
 
 TEST(stream_that_fails_closes_the_connection_and_is_freed) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  o.protocol_version = "HTTP/1.1";
-  int port = start(&o);
+  int port = start_speaking("HTTP/1.1");
   stream_freed = 0;
   int fd = dial(port);
   ASSERT(write(fd, "PATCH /fail HTTP/1.1\r\n\r\n", 24) == 24);
@@ -536,10 +515,7 @@ TEST(stream_that_fails_closes_the_connection_and_is_freed) {
 }
 
 TEST(chunked_request_body_is_decoded_for_the_handler) {
-  np_httpd_options o;
-  np_httpd_options_init(&o);
-  o.protocol_version = "HTTP/1.1";
-  int port = start(&o);
+  int port = start_speaking("HTTP/1.1");
   int fd = dial(port);
   const char *head = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
   const char *part1 = "5\r\nhello\r\n";
@@ -548,21 +524,18 @@ TEST(chunked_request_body_is_decoded_for_the_handler) {
   ASSERT(write(fd, part1, strlen(part1)) > 0);
   recv_for(fd, buf, sizeof buf, 100); /* nothing yet: the body is open */
   ASSERT_EQ_INT(strlen(buf), 0);
-  ASSERT(write(fd, part2, strlen(part2)) > 0);
-  recv_for(fd, buf, sizeof buf, 500);
+  ask(fd, part2, 500);
   ASSERT(strncmp(buf, "HTTP/1.1 201 Made\r\n", 19) == 0);
   ASSERT(strstr(buf, "Content-Length: 11\r\n"));
   ASSERT(strstr(buf, "\r\n\r\nhello world"));
   /* the connection goes on after the trailer */
   const char *next = "GET / HTTP/1.1\r\n\r\n";
-  ASSERT(write(fd, next, strlen(next)) > 0);
-  recv_for(fd, buf, sizeof buf, 500);
+  ask(fd, next, 500);
   ASSERT(strncmp(buf, "HTTP/1.1 200 OK\r\n", 17) == 0);
   close(fd);
   fd = dial(port);
   const char *bad = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
-  ASSERT(write(fd, bad, strlen(bad)) > 0);
-  recv_for(fd, buf, sizeof buf, 2000);
+  ask(fd, bad, 2000);
   ASSERT(strncmp(buf, "HTTP/1.1 400 Bad chunked body", 29) == 0);
   close(fd);
   finish();
@@ -576,8 +549,7 @@ TEST(chunked_body_over_max_body_is_413) {
   int fd = dial(port);
   const char *req = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                     "a\r\n0123456789\r\n0\r\n\r\n";
-  ASSERT(write(fd, req, strlen(req)) > 0);
-  recv_for(fd, buf, sizeof buf, 2000);
+  ask(fd, req, 2000);
   ASSERT(strncmp(buf, "HTTP/1.0 413", 12) == 0);
   close(fd);
   finish();
