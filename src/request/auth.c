@@ -221,7 +221,6 @@ typedef struct basic_handler {
 
 static const int code_401[] = {401}, code_407[] = {407};
 
-static void free_self(np_handler *h) { np_free(h); }
 
 /* A challenge: its scheme and realm (realm.ptr NULL: none found). */
 typedef struct challenge {
@@ -418,23 +417,20 @@ static int basic_response(np_handler *h, np_opener *o, np_request *req,
 }
 
 static np_handler *make_basic(np_password_mgr *m, int proxy) {
-  basic_handler *self = np_malloc(sizeof *self);
+  basic_handler *self =
+      np__handler_new(sizeof *self, proxy ? "proxy_basic_auth" : "basic_auth",
+                      500, proxy ? NULL : "http https");
   if (!self)
     return NULL;
-  memset(self, 0, sizeof *self);
   self->mgr = m;
   self->proxy = proxy;
-  self->h.kind = proxy ? "proxy_basic_auth" : "basic_auth";
-  self->h.order = 500;
   self->h.error_codes = proxy ? code_407 : code_401;
   self->h.n_error_codes = 1;
   self->h.error = basic_error;
   if (!proxy) {
-    self->h.schemes = "http https";
     self->h.request = basic_request;
     self->h.response = basic_response;
   }
-  self->h.destroy = free_self;
   return &self->h;
 }
 

@@ -11,7 +11,6 @@ typedef struct cookie_handler {
   np_cookiejar *jar; /* borrowed: the caller's */
 } cookie_handler;
 
-static void free_self(np_handler *h) { np_free(h); }
 
 static np_cookie_request jar_request(const np_request *req, np_slice host) {
   np_cookie_request cr;
@@ -71,16 +70,12 @@ static int cookie_response(np_handler *h, np_opener *o, np_request *req,
 }
 
 np_handler *np_handler_cookie_new(np_cookiejar *jar) {
-  cookie_handler *self = np_malloc(sizeof *self);
+  cookie_handler *self =
+      np__handler_new(sizeof *self, "cookie", 500, "http https");
   if (!self)
     return NULL;
-  memset(self, 0, sizeof *self);
   self->jar = jar;
-  self->h.kind = "cookie";
-  self->h.order = 500;
-  self->h.schemes = "http https";
   self->h.request = cookie_request;
   self->h.response = cookie_response;
-  self->h.destroy = free_self;
   return &self->h;
 }

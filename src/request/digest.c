@@ -272,14 +272,13 @@ static int digest_error(np_handler *h, np_opener *o, np_request *req,
 }
 
 static np_handler *make_digest(np_password_mgr *m, int proxy) {
-  digest_handler *self = np_malloc(sizeof *self);
+  /* order 490: before basic, as Python */
+  digest_handler *self = np__handler_new(
+      sizeof *self, proxy ? "proxy_digest_auth" : "digest_auth", 490, NULL);
   if (!self)
     return NULL;
-  memset(self, 0, sizeof *self);
   self->mgr = m;
   self->proxy = proxy;
-  self->h.kind = proxy ? "proxy_digest_auth" : "digest_auth";
-  self->h.order = 490; /* before basic, as Python */
   self->h.error_codes = proxy ? code_407 : code_401;
   self->h.n_error_codes = 1;
   self->h.error = digest_error;

@@ -390,18 +390,10 @@ static int ftp_open(np_handler *h, np_opener *o, np_request *req,
   return open_ftp(NULL, req, out, err);
 }
 
-static void free_self(np_handler *h) { np_free(h); }
-
 np_handler *np_handler_ftp_new(void) {
-  np_handler *h = np_malloc(sizeof *h);
-  if (!h)
-    return NULL;
-  memset(h, 0, sizeof *h);
-  h->kind = "ftp";
-  h->order = 500;
-  h->schemes = "ftp";
-  h->open = ftp_open;
-  h->destroy = free_self;
+  np_handler *h = np__handler_new(sizeof *h, "ftp", 500, "ftp");
+  if (h)
+    h->open = ftp_open;
   return h;
 }
 
@@ -424,20 +416,16 @@ static void cache_ftp_free(np_handler *h) {
 static const char cache_kind[] = "ftp";
 
 np_handler *np_handler_cache_ftp_new(size_t max_conns, int timeout_s) {
-  np_handler *h = np_malloc(sizeof *h);
+  np_handler *h = np__handler_new(sizeof *h, cache_kind, 500, "ftp");
   ftp_cache *c = np_malloc(sizeof *c);
   if (!h || !c) {
     np_free(h), np_free(c);
     return NULL;
   }
-  memset(h, 0, sizeof *h);
   memset(c, 0, sizeof *c);
   c->refs = 1;
   c->max_conns = max_conns ? max_conns : 16;
   c->delay_s = timeout_s > 0 ? timeout_s : 60;
-  h->kind = cache_kind;
-  h->order = 500;
-  h->schemes = "ftp";
   h->open = cache_ftp_open;
   h->destroy = cache_ftp_free;
   h->ctx = c;

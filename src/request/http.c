@@ -11,8 +11,6 @@ typedef struct http_handler {
   int https;
 } http_handler;
 
-static void free_self(np_handler *h) { np_free(h); }
-
 /* do_request_: the headers urllib adds before a request goes out. */
 static int http_request(np_handler *h, np_opener *o, np_request *req,
                         np_error *err) {
@@ -322,19 +320,15 @@ static int http_open(np_handler *h, np_opener *o, np_request *req,
 }
 
 static np_handler *make_http(int https, const np_tls_options *tls) {
-  http_handler *self = np_malloc(sizeof *self);
+  const char *scheme = https ? "https" : "http";
+  http_handler *self = np__handler_new(sizeof *self, scheme, 500, scheme);
   if (!self)
     return NULL;
-  memset(self, 0, sizeof *self);
   self->https = https;
   if (tls)
     self->tls = *tls;
-  self->h.kind = https ? "https" : "http";
-  self->h.order = 500;
-  self->h.schemes = https ? "https" : "http";
   self->h.open = http_open;
   self->h.request = http_request;
-  self->h.destroy = free_self;
   return &self->h;
 }
 
@@ -355,15 +349,10 @@ static int error_process(np_handler *h, np_opener *o, np_request *req,
 }
 
 np_handler *np_handler_error_processor_new(void) {
-  np_handler *h = np_malloc(sizeof *h);
-  if (!h)
-    return NULL;
-  memset(h, 0, sizeof *h);
-  h->kind = "error_processor";
-  h->order = 1000;
-  h->schemes = "http https";
-  h->response = error_process;
-  h->destroy = free_self;
+  np_handler *h =
+      np__handler_new(sizeof *h, "error_processor", 1000, "http https");
+  if (h)
+    h->response = error_process;
   return h;
 }
 
@@ -375,14 +364,10 @@ static int default_error(np_handler *h, np_opener *o, np_request *req,
 }
 
 np_handler *np_handler_default_error_new(void) {
-  np_handler *h = np_malloc(sizeof *h);
-  if (!h)
-    return NULL;
-  memset(h, 0, sizeof *h);
-  h->kind = "default_error";
-  h->order = 500;
-  h->flags = NP_HANDLER_ERROR_DEFAULT;
-  h->error = default_error;
-  h->destroy = free_self;
+  np_handler *h = np__handler_new(sizeof *h, "default_error", 500, NULL);
+  if (h) {
+    h->flags = NP_HANDLER_ERROR_DEFAULT;
+    h->error = default_error;
+  }
   return h;
 }

@@ -14,21 +14,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void free_self(np_handler *h) { np_free(h); }
-
 static np_handler *make(const char *kind, const char *schemes, unsigned flags,
                         int (*open)(np_handler *, np_opener *, np_request *,
                                     np_response **, np_error *)) {
-  np_handler *h = np_malloc(sizeof *h);
-  if (!h)
-    return NULL;
-  memset(h, 0, sizeof *h);
-  h->kind = kind;
-  h->order = 500;
-  h->schemes = schemes;
-  h->flags = flags;
-  h->open = open;
-  h->destroy = free_self;
+  np_handler *h = np__handler_new(sizeof *h, kind, 500, schemes);
+  if (h) {
+    h->flags = flags;
+    h->open = open;
+  }
   return h;
 }
 

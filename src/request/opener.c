@@ -123,6 +123,21 @@ size_t np_opener_idle_count(const np_opener *o) {
 static np_opener *installed;
 static np_opener *default_opener;
 
+static void free_handler(np_handler *h) { np_free(h); }
+
+void *np__handler_new(size_t size, const char *kind, int order,
+                      const char *schemes) {
+  np_handler *h = np_malloc(size);
+  if (!h)
+    return NULL;
+  memset(h, 0, size);
+  h->kind = kind;
+  h->order = order;
+  h->schemes = schemes;
+  h->destroy = free_handler;
+  return h;
+}
+
 static void destroy_handler(np_handler *h) {
   if (h && h->destroy)
     h->destroy(h);

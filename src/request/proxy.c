@@ -246,10 +246,10 @@ static int proxy_open(np_handler *h, np_opener *o, np_request *req,
 }
 
 np_handler *np_handler_proxy_new(const np_proxies *proxies) {
-  proxy_handler *self = np_malloc(sizeof *self);
+  proxy_handler *self = np__handler_new(sizeof *self, "proxy", 100, NULL);
   if (!self)
     return NULL;
-  memset(self, 0, sizeof *self);
+  self->h.destroy = proxy_free;
   np_buf schemes;
   np_buf_init(&schemes, 0);
   int rc = proxies ? NP_OK : np_getproxies_environment(&self->proxies, NULL);
@@ -260,13 +260,10 @@ np_handler *np_handler_proxy_new(const np_proxies *proxies) {
     rc = np_buf_printf(&schemes, " %s", self->proxies.items[i].scheme);
   self->schemes = rc == NP_OK ? np_buf_detach(&schemes, NULL) : NULL;
   np_buf_free(&schemes);
-  self->h.destroy = proxy_free;
   if (!self->schemes) {
     proxy_free(&self->h);
     return NULL;
   }
-  self->h.kind = "proxy";
-  self->h.order = 100;
   self->h.schemes = self->schemes;
   self->h.open = proxy_open;
   return &self->h;

@@ -18,7 +18,6 @@ typedef struct redirect_handler {
   unsigned flags;
 } redirect_handler;
 
-static void free_self(np_handler *h) { np_free(h); }
 
 /* The default port of a scheme, for telling origins apart. */
 static int origin_port(const np_url *u) {
@@ -200,18 +199,14 @@ static int redirect_error(np_handler *h, np_opener *o, np_request *req,
 
 np_handler *np_handler_redirect_new(int max_redirections, int max_repeats,
                                     unsigned flags) {
-  redirect_handler *self = np_malloc(sizeof *self);
+  redirect_handler *self = np__handler_new(sizeof *self, "redirect", 500, NULL);
   if (!self)
     return NULL;
-  memset(self, 0, sizeof *self);
   self->max_redirections = max_redirections > 0 ? max_redirections : 10;
   self->max_repeats = max_repeats > 0 ? max_repeats : 4;
   self->flags = flags;
-  self->h.kind = "redirect";
-  self->h.order = 500;
   self->h.error_codes = redirect_codes;
   self->h.n_error_codes = NP_ARRAY_LEN(redirect_codes);
   self->h.error = redirect_error;
-  self->h.destroy = free_self;
   return &self->h;
 }

@@ -64,6 +64,13 @@ bool np__request_body_resendable(const np_request *req);
 /* Share req's data (bytes copied, a streamed body borrowed) with next. */
 int np__request_copy_body(np_request *next, const np_request *req);
 
+/* A handler of `size` bytes (np_handler itself or a struct that begins
+ * with one), zeroed, with kind, order and schemes set and destroy
+ * freeing it (replace destroy when the struct owns more).  NULL when
+ * out of memory. */
+void *np__handler_new(size_t size, const char *kind, int order,
+                      const char *schemes);
+
 /* The opener's keep-alive pool (NULL when off), for the http handlers. */
 typedef struct np__pool np__pool;
 np__pool *np__opener_pool(const np_opener *o);
