@@ -9,13 +9,15 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "http"))
+from peers import free_port, nginx_conf, stop_proc, wait_port  # noqa: E402
 
 BIN = os.environ["NP_BINARY_DIR"]
 CLI = os.environ["NP_CLI"]
@@ -50,24 +52,6 @@ def start(argv):
     line = p.stdout.readline().decode()
     port = int(line.split()[-1])
     return p, port
-
-
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def curl(*args):
@@ -192,7 +176,7 @@ def python_differential():
             "--data-binary", "abc"]
     theirs = demo_environ(curl(*args, f"http://127.0.0.1:{port}/a%20b/%C3%A9;p?x=1&y=%20"))
     mine = demo_environ(curl(*args, f"http://127.0.0.1:{oport}/a%20b/%C3%A9;p?x=1&y=%20"))
-    stop(ours)
+    stop_proc(ours)
     p.wait(10)
     skip = {"SERVER_PORT", "HTTP_HOST", "SERVER_SOFTWARE", "wsgi.errors", "wsgi.input",
             "wsgi.file_wrapper", "wsgi.multithread"}
@@ -204,32 +188,21 @@ def python_differential():
 def nginx_checks(port, blob):
     nport = free_port()
     conf = os.path.join(work, "nginx.conf")
-    open(conf, "w").write(f"""
-daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/nginx.err;
-events {{ worker_connections 256; }}
-http {{
-  access_log off; client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
-  fastcgi_temp_path {work}/fcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
+    open(conf, "w").write(nginx_conf(work, f"""
   upstream app {{ server 127.0.0.1:{port}; keepalive 8; }}
   server {{ listen 127.0.0.1:{nport};
     location / {{ proxy_pass http://app; proxy_http_version 1.1;
-      proxy_set_header Connection ""; proxy_set_header Host $host; }} }}
-}}""")
+      proxy_set_header Connection ""; proxy_set_header Host $host; }} }}"""))
     p = subprocess.Popen(["nginx", "-c", conf, "-p", work], stderr=subprocess.DEVNULL)
     procs.append(p)
-    for _ in range(50):
-        try:
-            socket.create_connection(("127.0.0.1", nport), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_port(nport, proc=p)
     got = curl(f"http://127.0.0.1:{nport}/blob.bin")
     check("behind nginx: 3 MB download intact", got == blob, len(got))
     out = b"".join(curl(f"http://127.0.0.1:{nport}/blob.bin", "-o", "/dev/null", "-w",
                         "%{http_code} ") for _ in range(20))
     check("behind nginx: 20 requests over the upstream keep-alive pool",
           out.split() == [b"200"] * 20, out)
-    stop(p)
+    stop_proc(p)
 
 
 def stream_checks():
@@ -276,7 +249,7 @@ def stream_checks():
                   b"the administrator." and r.getheader("Content-Type") == "text/plain",
                   (r.status, body))
         c.close()
-        stop(p)
+        stop_proc(p)
         if not mode:
             err = open(os.path.join(work, "gateway_tool_gwserve.err"), "rb").read()
             check(f"{tag}: the reason is logged to wsgi.errors",
@@ -315,18 +288,18 @@ def main():
             p, port = start([exe["gw_hello"], "0", *validate])
             hello_checks(port, "hello " + tag)
             wrk_check(port, "hello " + tag)
-            stop(p)
+            stop_proc(p)
             p, port = start([exe["gw_form"], "0", *validate])
             form_checks(port, "form " + tag)
-            stop(p)
+            stop_proc(p)
             p, port = start([exe["gw_download"], d, "0", *validate])
             download_checks(port, "download " + tag, blob)
             if validate:
                 nginx_checks(port, blob)
-            stop(p)
+            stop_proc(p)
             p, port = start([exe["gw_middleware"], "0", *validate])
             middleware_checks(port, "middleware " + tag)
-            stop(p)
+            stop_proc(p)
         python_differential()
         stream_checks()
         errs = b"".join(open(os.path.join(work, f), "rb").read()
@@ -335,7 +308,7 @@ def main():
         demo_cli()
     finally:
         for p in procs:
-            stop(p)
+            stop_proc(p)
         shutil.rmtree(work, ignore_errors=True)
     print("failures:", failures)
     sys.exit(1 if failures else 0)
