@@ -237,6 +237,12 @@ static inline int uq_hex(const unsigned char *s) {
   return (hi | lo) < 0 ? -1 : (hi << 4 | lo);
 }
 
+/* The byte escaped at s ("%XX" within end), or -1 when s holds no valid
+ * escape. */
+static inline int uq_escape(const unsigned char *s, const unsigned char *end) {
+  return end - s >= 3 && *s == '%' ? uq_hex(s) : -1;
+}
+
 /*
  * The exact decoder, one escape at a time through the UTF-8 validator.
  * Used when escaped non-ASCII bytes are not valid UTF-8 or sit next to
@@ -246,7 +252,7 @@ static unsigned char *uq_exact(unsigned char *d, const unsigned char *s,
                                const unsigned char *end, bool plus) {
   u8dec u = {{0}, 0, 0, 0x80, 0xBF};
   while (s < end) {
-    int v = *s == '%' && end - s >= 3 ? uq_hex(s) : -1;
+    int v = uq_escape(s, end);
     if (v >= 0) {
       d = u8_feed(&u, d, (unsigned char)v);
       s += 3;
@@ -311,7 +317,7 @@ static unsigned char *uq_seq(const unsigned char *s, const unsigned char *end,
     return NULL;
   for (unsigned k = 1; k < u.need; k++) {
     const unsigned char *e = s + 3 * k;
-    int c = *e == '%' ? uq_hex(e) : -1;
+    int c = uq_escape(e, end);
     if (c < u.lo || c > u.hi)
       return NULL;
     u.seq[k] = (unsigned char)c;
@@ -356,7 +362,7 @@ static unsigned char *uq_fast(unsigned char *d, const unsigned char *s,
     }
     d += i;
     s += i;
-    int v = *s == '%' && end - s >= 3 ? uq_hex(s) : -1;
+    int v = uq_escape(s, end), v2;
     if (v < 0) {
       /* '+' in plus mode, or an invalid escape kept as it is */
       *d++ = *s == '+' ? ' ' : '%';
@@ -364,11 +370,12 @@ static unsigned char *uq_fast(unsigned char *d, const unsigned char *s,
     } else if (v < 0x80 || !text) {
       *d++ = (unsigned char)v;
       s += 3;
-    } else if (v >= 0xC2 && v <= 0xDF && end - s >= 6 && s[3] == '%' &&
-               (unsigned)(uq_hex(s + 3) - 0x80) < 0x40) {
-      /* the common two-byte sequence (Latin, Greek, Cyrillic...) */
+    } else if (v >= 0xC2 && v <= 0xDF &&
+               (v2 = uq_escape(s + 3, end)) >= 0x80 && v2 <= 0xBF) {
+      /* uq_seq's check of the common two-byte sequence (Latin, Greek,
+       * Cyrillic...), in line */
       d[0] = (unsigned char)v;
-      d[1] = (unsigned char)uq_hex(s + 3);
+      d[1] = (unsigned char)v2;
       d += 2;
       s += 6;
     } else {
