@@ -3,13 +3,13 @@
  * port and directory): ftp:// URLs through the ftplib client. */
 #include "request/req_internal.h"
 
+#include "core/loop.h"
 #include "netproto/ftp.h"
 #include "netproto/url.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 /* CacheFTPHandler's cache: idle logged-in connections by key.  A
  * connection in use is out of the cache (its response holds it) and comes
@@ -19,7 +19,7 @@
 typedef struct ftp_cached {
   char *key;
   np_ftp *ftp;
-  double expires; /* time of last use + delay */
+  int64_t expires; /* np__now_ms() of last use + delay */
 } ftp_cached;
 
 typedef struct ftp_cache {
@@ -31,12 +31,6 @@ typedef struct ftp_cache {
   size_t n, cap;
 } ftp_cache;
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void cache_drop(ftp_cache *c, size_t i) {
   np_ftp_free(c->e[i].ftp);
   np_free(c->e[i].key);
@@ -45,7 +39,7 @@ static void cache_drop(ftp_cache *c, size_t i) {
 
 /* check_cache: close the connections idle past their time. */
 static void cache_expire(ftp_cache *c) {
-  double t = now_s();
+  int64_t t = np__now_ms();
   for (size_t i = c->n; i-- > 0;)
     if (c->e[i].expires < t)
       cache_drop(c, i);
@@ -85,7 +79,7 @@ static void cache_put(ftp_cache *c, const char *key, np_ftp *f) {
         oldest = i;
     cache_drop(c, oldest);
   }
-  c->e[c->n++] = (ftp_cached){k, f, now_s() + c->delay_s};
+  c->e[c->n++] = (ftp_cached){k, f, np__now_ms() + (int64_t)c->delay_s * 1000};
 }
 
 static void cache_unref(ftp_cache *c) {
