@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include "server/httpd_internal.h"
+#include "netproto/url.h"
 
 #include <dirent.h>
 #include <pthread.h>
@@ -925,17 +926,7 @@ static int np__listing_title(np_httpd_req *r, np_buf *title) {
   np_buf disp;
   np_buf_init(&disp, 0);
   np_slice p = np_httpd_path(r);
-  int rc = NP_OK;
-  for (size_t i = 0; i < p.len && rc == NP_OK; i++) {
-    int hi = i + 2 < p.len ? np__hexval[(unsigned char)p.ptr[i + 1]] : -1;
-    int lo = i + 2 < p.len ? np__hexval[(unsigned char)p.ptr[i + 2]] : -1;
-    if (p.ptr[i] == '%' && hi >= 0 && lo >= 0) {
-      rc = np_buf_putc(&disp, (char)(hi * 16 + lo));
-      i += 2;
-    } else {
-      rc = np_buf_putc(&disp, p.ptr[i]);
-    }
-  }
+  int rc = np_unquote_to_bytes(&disp, p.ptr, p.len);
   if (rc == NP_OK)
     rc = np_buf_append_cstr(title, "Directory listing for ");
   if (rc == NP_OK)
