@@ -38,7 +38,6 @@
 #define NP__PULL_ROOM ((size_t)64 << 10)
 
 static void np__conn_on_io(np__loop *l, int fd, unsigned ev, void *data);
-static void np__conn_end_stream(np__hconn *c);
 
 void np_httpd_options_init(np_httpd_options *o) {
   memset(o, 0, sizeof *o);
@@ -74,7 +73,7 @@ static void np__conn_close(np__hconn *c) {
   close(c->fd);
   if (c->file_fd >= 0)
     close(c->file_fd);
-  np__conn_end_stream(c);
+  np__pull_end(&c->pull);
   np_buf_free(&c->in);
   np_buf_free(&c->out);
   if (c->prev)
@@ -95,20 +94,17 @@ static int np__conn_set_mode(np__hconn *c, uint8_t mode) {
   return np__loop_watch(c->w->loop, c->fd, ev, np__conn_on_io, c);
 }
 
-static void np__conn_end_stream(np__hconn *c) {
-  void (*fr)(void *) = c->pull_free;
-  void *ctx = c->pull_ctx;
-  c->pull = NULL;
-  c->pull_free = NULL;
-  c->pull_ctx = NULL;
-  if (fr)
-    fr(ctx);
+void np__pull_end(np__pull *p) {
+  np__pull old = *p;
+  memset(p, 0, sizeof *p);
+  if (old.free_fn)
+    old.free_fn(old.ctx);
 }
 
 /* Send c->out; 1 when empty, 0 when the socket is full, -1 on error. */
 static int np__conn_send_out(np__hconn *c) {
   while (c->out_pos < c->out.len) {
-    int more = c->file_fd >= 0 || c->pull;
+    int more = c->file_fd >= 0 || c->pull.fn;
     ssize_t n = send(c->fd, c->out.data + c->out_pos, c->out.len - c->out_pos,
                      MSG_NOSIGNAL | (more ? MSG_MORE : 0));
     if (n > 0) {
@@ -163,17 +159,17 @@ static int np__conn_push(np__hconn *c) {
       return rc;
     if ((rc = np__conn_send_file(c)) <= 0)
       return rc;
-    if (!c->pull)
+    if (!c->pull.fn)
       return 1;
     np_buf_init(&c->out, NP__PULL_ROOM);
     bool done = false;
-    rc = c->pull(c->pull_ctx, &c->out, NP__PULL_ROOM, &done);
+    rc = c->pull.fn(c->pull.ctx, &c->out, NP__PULL_ROOM, &done);
     if (rc != NP_OK) {
-      np__conn_end_stream(c);
+      np__pull_end(&c->pull);
       return -1;
     }
     if (done)
-      np__conn_end_stream(c);
+      np__pull_end(&c->pull);
     else if (c->out.len == 0)
       return 0; /* nothing yet: the next writable event asks again */
   }
@@ -278,10 +274,7 @@ static void np__dispatch(np_httpd_req *r) {
         close(r->file_fd);
         r->file_fd = -1;
       }
-      if (r->pull_free)
-        r->pull_free(r->pull_ctx);
-      r->pull = NULL;
-      r->pull_free = NULL;
+      np__pull_end(&r->pull);
       np_httpd_send_error(r, 500, NULL, NULL);
     }
     r->close_connection = true;
@@ -416,13 +409,10 @@ static size_t np__one_request(np__hconn *c, const char *data, size_t len,
     c->file_off = r.file_off;
     c->file_left = r.file_len;
   }
-  if (r.pull) {
+  if (r.pull.fn)
     c->pull = r.pull;
-    c->pull_ctx = r.pull_ctx;
-    c->pull_free = r.pull_free;
-  }
   size_t used = head + body_len;
-  if (c->file_fd >= 0 || c->pull || c->close_after) {
+  if (c->file_fd >= 0 || c->pull.fn || c->close_after) {
     int f = np__conn_flush(c);
     *state = f < 0 ? NP__C_GONE : f == 0 ? NP__C_WRITING : NP__C_READING;
   }

@@ -21,6 +21,16 @@ enum { NP__HC_READ = 0, NP__HC_WRITE = 1 };
 /* One connection.  Kept small: an idle keep-alive connection owns no
  * buffer, only this struct (input is read into the worker's scratch
  * buffer and copied here only when a partial request is left over). */
+/* A body the handler makes as it is sent (np_httpd_send_stream). */
+typedef struct np__pull {
+  np_httpd_pull_fn fn; /* NULL: no stream */
+  void *ctx;
+  void (*free_fn)(void *ctx);
+} np__pull;
+
+/* Forget the stream, giving its ctx to free_fn first. */
+void np__pull_end(np__pull *p);
+
 typedef struct np__hconn {
   struct np__hconn *prev, *next;
   np__hworker *w;
@@ -35,9 +45,7 @@ typedef struct np__hconn {
   size_t out_pos;
   int file_fd;         /* file being sent, -1 if none */
   uint64_t file_off, file_left;
-  np_httpd_pull_fn pull; /* body pulled from the handler, NULL if none */
-  void *pull_ctx;
-  void (*pull_free)(void *ctx);
+  np__pull pull;       /* body pulled from the handler (fn NULL if none) */
   union {
     struct sockaddr sa;
     struct sockaddr_in in4;
@@ -97,9 +105,7 @@ struct np_httpd_req {
   uint64_t content_length;
   int file_fd;
   uint64_t file_off, file_len;
-  np_httpd_pull_fn pull;
-  void *pull_ctx;
-  void (*pull_free)(void *ctx);
+  np__pull pull;       /* np_httpd_send_stream's, moved to the conn */
   char host[64];       /* client host, formatted on demand */
   int port;
   int err_code;        /* parse failure: the status to send */

@@ -239,27 +239,25 @@ int np_httpd_end_headers(np_httpd_req *r) {
 }
 
 int np_httpd_write(np_httpd_req *r, const void *data, size_t len) {
-  if (r->file_fd >= 0 || r->pull)
+  if (r->file_fd >= 0 || r->pull.fn)
     return NP_ESTATE; /* a file or stream is the last part of a response */
   return np__out(r, data, len);
 }
 
 int np_httpd_send_stream(np_httpd_req *r, np_httpd_pull_fn fn, void *ctx,
                          void (*free_fn)(void *ctx)) {
-  if (!fn || r->file_fd >= 0 || r->pull) {
+  if (!fn || r->file_fd >= 0 || r->pull.fn) {
     if (free_fn)
       free_fn(ctx);
     return fn ? NP_ESTATE : NP_EINVAL;
   }
-  r->pull = fn;
-  r->pull_ctx = ctx;
-  r->pull_free = free_fn;
+  r->pull = (np__pull){fn, ctx, free_fn};
   return NP_OK;
 }
 
 int np_httpd_send_file(np_httpd_req *r, int fd, uint64_t offset,
                        uint64_t len) {
-  if (r->file_fd >= 0 || r->pull || fd < 0) {
+  if (r->file_fd >= 0 || r->pull.fn || fd < 0) {
     if (fd >= 0)
       close(fd);
     return fd < 0 ? NP_EINVAL : NP_ESTATE;
