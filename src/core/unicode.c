@@ -5,6 +5,8 @@
  */
 #include "core/unicode.h"
 
+#include <string.h>
+
 size_t np__utf8_next(const char *text, size_t n, uint32_t *cp) {
   const unsigned char *s = (const unsigned char *)text;
   unsigned c = s[0];
@@ -89,27 +91,20 @@ bool np__utf8_valid(const char *s, size_t n) {
   return true;
 }
 
-/* Binary search of sorted, disjoint ranges. */
-static bool in_ranges(const np__uc_range *r, size_t n, uint32_t cp) {
+/*
+ * Index of the last of n elements (size bytes each, sorted by a leading
+ * uint32_t key: a code point list, np__uc_range or np__uc_lower_run) whose
+ * key is <= cp, or n when none is.  The tables' one binary search.
+ */
+static size_t last_at_most(const void *table, size_t n, size_t size,
+                           uint32_t cp) {
+  const unsigned char *base = table;
   size_t lo = 0, hi = n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (cp < r[mid].first)
-      hi = mid;
-    else if (cp > r[mid].last)
-      lo = mid + 1;
-    else
-      return true;
-  }
-  return false;
-}
-
-/* Index of the last element <= cp in a sorted list, or n when none. */
-static size_t last_at_most(const uint32_t *list, size_t n, uint32_t cp) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (list[mid] <= cp)
+    uint32_t key;
+    memcpy(&key, base + mid * size, sizeof key);
+    if (key <= cp)
       lo = mid + 1;
     else
       hi = mid;
@@ -117,8 +112,14 @@ static size_t last_at_most(const uint32_t *list, size_t n, uint32_t cp) {
   return lo == 0 ? n : lo - 1;
 }
 
+/* In one of the sorted, disjoint ranges. */
+static bool in_ranges(const np__uc_range *r, size_t n, uint32_t cp) {
+  size_t i = last_at_most(r, n, sizeof *r, cp);
+  return i < n && cp <= r[i].last;
+}
+
 static bool in_list(const uint32_t *list, size_t n, uint32_t cp) {
-  size_t i = last_at_most(list, n, cp);
+  size_t i = last_at_most(list, n, sizeof *list, cp);
   return i < n && list[i] == cp;
 }
 
@@ -135,17 +136,11 @@ bool np__uc_is_case_ignorable(uint32_t cp) {
 uint32_t np__uc_lower(uint32_t cp) {
   if (cp < 0x80)
     return np__lower((unsigned char)cp);
-  size_t lo = 0, hi = np__uc_lower_runs_len;
-  while (lo < hi) { /* the last run starting at or before cp */
-    size_t mid = lo + (hi - lo) / 2;
-    if (np__uc_lower_runs[mid].start <= cp)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo == 0)
+  size_t i = last_at_most(np__uc_lower_runs, np__uc_lower_runs_len,
+                          sizeof *np__uc_lower_runs, cp);
+  if (i == np__uc_lower_runs_len)
     return cp;
-  const np__uc_lower_run *r = &np__uc_lower_runs[lo - 1];
+  const np__uc_lower_run *r = &np__uc_lower_runs[i];
   uint32_t off = cp - r->start;
   if (off % r->stride == 0 && off / r->stride < r->count)
     return (uint32_t)((int32_t)cp + r->delta);
@@ -159,7 +154,8 @@ bool np__uc_is_space(uint32_t cp) {
 int np__uc_decimal(uint32_t cp) {
   if (cp >= '0' && cp <= '9')
     return (int)(cp - '0');
-  size_t i = last_at_most(np__uc_digit_zeros, np__uc_digit_zeros_len, cp);
+  size_t i = last_at_most(np__uc_digit_zeros, np__uc_digit_zeros_len,
+                          sizeof *np__uc_digit_zeros, cp);
   if (i == np__uc_digit_zeros_len || cp - np__uc_digit_zeros[i] > 9)
     return -1;
   return (int)(cp - np__uc_digit_zeros[i]);
