@@ -103,6 +103,19 @@ static void print_resp(np_response *r) {
   np_error_clear(&err);
 }
 
+/* Copies what s holds before its first ':' into out (cap bytes with the
+   NUL) and returns what follows the ':'; NULL without a ':' or when the
+   part before it does not fit. */
+static const char *split_colon(const char *s, char *out, size_t cap) {
+  const char *colon = strchr(s, ':');
+  size_t n = colon ? (size_t)(colon - s) : 0;
+  if (!colon || n >= cap)
+    return NULL;
+  memcpy(out, s, n);
+  out[n] = '\0';
+  return colon + 1;
+}
+
 int main(int argc, char **argv) {
   const char *method = NULL, *data = NULL, *url = NULL, *data_file = NULL;
   const char *hdrs[32];
@@ -178,15 +191,12 @@ int main(int argc, char **argv) {
     hs[nhs++] = np_handler_cookie_new(jar);
   if (userpass) { /* -u user:pass for any realm of the URL */
     char user[128];
-    const char *colon = strchr(userpass, ':');
-    size_t ul = colon ? (size_t)(colon - userpass) : 0;
-    if (!colon || ul >= sizeof user)
+    const char *pass = split_colon(userpass, user, sizeof user);
+    if (!pass)
       return 2;
-    memcpy(user, userpass, ul);
-    user[ul] = '\0';
     np_password_mgr_new(&pm, prior ? NP_PASSWORD_MGR_PRIOR_AUTH
                                    : NP_PASSWORD_MGR_DEFAULT_REALM);
-    np_password_mgr_add(pm, NULL, auth_uri ? auth_uri : url, user, colon + 1,
+    np_password_mgr_add(pm, NULL, auth_uri ? auth_uri : url, user, pass,
                         prior);
     hs[nhs++] = np_handler_basic_auth_new(pm);
     if (digest)
@@ -194,26 +204,22 @@ int main(int argc, char **argv) {
   }
   if (proxy_userpass) { /* -P user:pass for the proxy (given by -x) */
     char user[128];
-    const char *colon = strchr(proxy_userpass, ':');
-    size_t ul = colon ? (size_t)(colon - proxy_userpass) : 0;
+    const char *pass = split_colon(proxy_userpass, user, sizeof user);
     const char *at = proxy ? strstr(proxy, "://") : NULL;
-    if (!colon || ul >= sizeof user || !at)
+    if (!pass || !at)
       return 2;
-    memcpy(user, proxy_userpass, ul);
-    user[ul] = '\0';
     np_password_mgr_new(&ppm, NP_PASSWORD_MGR_DEFAULT_REALM);
-    np_password_mgr_add(ppm, NULL, at + 3, user, colon + 1, 0);
-    np_password_mgr_add(ppm, NULL, url, user, colon + 1, 0);
+    np_password_mgr_add(ppm, NULL, at + 3, user, pass, 0);
+    np_password_mgr_add(ppm, NULL, url, user, pass, 0);
     hs[nhs++] = np_handler_proxy_basic_auth_new(ppm);
     hs[nhs++] = np_handler_proxy_digest_auth_new(ppm);
   }
   if (np_build_opener(&o, hs, nhs, &err) != NP_OK)
     return 2;
-  np_request *req;
+  np_request *req = NULL;
   if (np_request_new(&req, url, strlen(url), &err) != NP_OK) {
     printf("error %s\n", np_status_name(err.code));
-    np_opener_free(o);
-    return 0;
+    goto done;
   }
   if (method)
     np_request_set_method(req, method);
@@ -223,23 +229,14 @@ int main(int argc, char **argv) {
     np_request_set_data(req, data, strlen(data));
   if (data_file && np_request_set_data_file(req, data_file, &err) != NP_OK) {
     printf("error %s\n", np_status_name(err.code));
-    np_error_clear(&err);
-    np_request_free(req);
-    np_opener_free(o);
-    np_cookiejar_free(jar);
-    np_password_mgr_free(pm);
-    np_password_mgr_free(ppm);
-    return 0;
+    goto done;
   }
   for (size_t i = 0; i < nh; i++) {
     char name[128];
-    const char *colon = strchr(hdrs[i], ':');
-    size_t n = colon ? (size_t)(colon - hdrs[i]) : 0;
-    if (!colon || n >= sizeof name)
+    const char *value = split_colon(hdrs[i], name, sizeof name);
+    if (!value)
       return 2;
-    memcpy(name, hdrs[i], n);
-    name[n] = '\0';
-    np_request_add_header(req, name, colon + 1 + strspn(colon + 1, " "));
+    np_request_add_header(req, name, value + strspn(value, " "));
   }
   np_response *resp;
   int rc = np_opener_open(o, req, &resp, &err);
@@ -256,6 +253,7 @@ int main(int argc, char **argv) {
     if (er)
       print_resp(er);
   }
+done:
   np_error_clear(&err);
   np_request_free(req);
   np_opener_free(o);
