@@ -20,7 +20,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from realpeers import read_body
+from realpeers import Checker, read_body
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_open")
@@ -100,14 +100,8 @@ def ours(*args):
     return norm, take()
 
 
-FAILED = []
-
-
-def check(name, cond, detail=""):
-    print("%s %s" % ("ok" if cond else "FAIL", name))
-    if not cond:
-        FAILED.append(name)
-        print(detail)
+CHECK = Checker()
+check = CHECK.check
 
 
 def same(name, want, got):
@@ -209,8 +203,7 @@ def main():
         for p in (path, small):
             os.unlink(p)
         os.rmdir(tmp)
-    print("%d failed" % len(FAILED))
-    return 1 if FAILED else 0
+    return CHECK.done()
 
 
 if __name__ == "__main__":

@@ -19,18 +19,14 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "ftp"))
 import ftp_peers  # noqa: E402
+from realpeers import Checker  # noqa: E402
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_open")
 
-FAILED = []
 
-
-def check(name, cond, detail=""):
-    print("%s %s" % ("ok" if cond else "FAIL", name))
-    if not cond:
-        FAILED.append(name)
-        print(detail)
+CHECK = Checker()
+check = CHECK.check
 
 
 class Server:
@@ -161,8 +157,7 @@ def main():
         srv.stop()
         idle.stop()
         shutil.rmtree(home, ignore_errors=True)
-    print("%d failed" % len(FAILED))
-    return 1 if FAILED else 0
+    return CHECK.done()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 
-from realpeers import free_port, read_body, stop_proc, wait_port
+from realpeers import Checker, free_port, read_body, stop_proc, wait_port
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_open")
@@ -118,14 +118,8 @@ def run(*args):
     return p.stdout.decode("latin-1") + p.stderr.decode("latin-1"), p.returncode
 
 
-FAILED = []
-
-
-def check(name, cond, detail=""):
-    print("%s %s" % ("ok" if cond else "FAIL", name))
-    if not cond:
-        FAILED.append(name)
-        print(detail)
+CHECK = Checker()
+check = CHECK.check
 
 
 def bodies_ok(out, urls, base, got=None):
@@ -291,8 +285,7 @@ def main():
             s.shutdown()
             s.server_close()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d failed" % len(FAILED))
-    return 1 if FAILED else 0
+    return CHECK.done()
 
 
 if __name__ == "__main__":

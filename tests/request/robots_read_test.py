@@ -14,6 +14,8 @@ import threading
 import urllib.error
 import urllib.robotparser
 
+from realpeers import Checker
+
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_robots_read")
 
@@ -62,7 +64,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 PATHS = ["/", "/index.html", "/cgi-bin/x", "/tmp/public/a", "/tmp/b",
          "/late/x", "/a/b"]
-FAILED = []
 
 
 def python(url, agent):
@@ -90,11 +91,8 @@ def ours(url, agent, *opts):
     return out
 
 
-def check(name, cond, detail=""):
-    print("%s %s" % ("ok" if cond else "FAIL", name))
-    if not cond:
-        FAILED.append(name)
-        print(detail)
+CHECK = Checker()
+check = CHECK.check
 
 
 def main():
@@ -125,8 +123,7 @@ def main():
     finally:
         srv.shutdown()
         srv.server_close()
-    print("%d failed" % len(FAILED))
-    return 1 if FAILED else 0
+    return CHECK.done()
 
 
 if __name__ == "__main__":
