@@ -332,7 +332,7 @@ static int spawn_wait(const np__spawn *s, child_plan *c, int rep[2],
                       np__spawn_result *r, np_error *err) {
   int cap[2] = {-1, -1};
   if (s->capture && cloexec_pipe(cap) != 0)
-    return np_error_set(err, NP_ESYS, "pipe: %s", strerror(errno));
+    return np__error_sys(err, errno, "pipe");
   c->capture_fd = cap[1];
   pid_t pid;
   int e = start_waited(s, c, &pid);
@@ -360,7 +360,7 @@ static int spawn_wait(const np__spawn *s, child_plan *c, int rep[2],
   read_reports(rep[0], r);
   int status;
   if (reap(pid, &status) != 0)
-    return np_error_set(err, NP_ESYS, "waitpid: %s", strerror(errno));
+    return np__error_sys(err, errno, "waitpid");
   if (r->outcome != NP__RAN_EXECFAIL) {
     r->outcome = NP__RAN_EXITED;
     r->status = status;
@@ -383,7 +383,7 @@ static int spawn_detached(child_plan *c, int rep[2], np__spawn_result *r,
   rep[1] = -1;
   int status;
   if (reap(pid, &status) != 0)
-    return np_error_set(err, NP_ESYS, "waitpid: %s", strerror(errno));
+    return np__error_sys(err, errno, "waitpid");
   r->outcome = NP__RAN_RUNNING;
   read_reports(rep[0], r);
   return NP_OK;
@@ -393,7 +393,7 @@ int np__spawn_run(const np__spawn *s, np__spawn_result *r, np_error *err) {
   memset(r, 0, sizeof *r);
   int rep[2];
   if (cloexec_pipe(rep) != 0)
-    return np_error_set(err, NP_ESYS, "pipe: %s", strerror(errno));
+    return np__error_sys(err, errno, "pipe");
   child_plan c = {s, rep[1], -1, fd_limit(), s->envp ? s->envp : environ};
   int rc = s->mode == NP__SPAWN_WAIT ? spawn_wait(s, &c, rep, r, err)
                                      : spawn_detached(&c, rep, r, err);

@@ -235,7 +235,7 @@ static int handshake_error(SSL *ssl, int e, np_error *err) {
     return NP_ETLS_VERIFY;
   }
   if (e == SSL_ERROR_SYSCALL && errno)
-    return np_error_set(err, NP_ESYS, "TLS handshake: %s", strerror(errno));
+    return np__error_sys(err, errno, "TLS handshake");
   return tls_fail(err, NP_ETLS, "TLS handshake failed");
 }
 
