@@ -648,7 +648,7 @@ void npb_remove_dir(const char *prog, const char *dir) {
     fprintf(stderr, "%s: could not remove %s\n", prog, dir);
 }
 
-/* ---- servers under load --------------------------------------------------- */
+/* ---- servers under load ----------------------------------------------- */
 
 /* utime + stime (clock ticks) of one process, all its threads; its
  * parent's pid into *ppid (0 when unreadable). */

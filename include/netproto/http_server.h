@@ -17,8 +17,8 @@
  * with np_httpd_send_response / send_header / end_headers / write /
  * send_file, which buffer the response; the engine sends it when the
  * handler returns.  The request body (Content-Length or chunked, decoded,
- * up to max_body) has been read before the handler runs.  With several workers, handlers run
- * concurrently on different connections.
+ * up to max_body) has been read before the handler runs.  With several
+ * workers, handlers run concurrently on different connections.
  *
  * Ownership: np_httpd_req and every slice it hands out are valid only
  * during the handler's call.  np_httpd_send_file takes the descriptor.

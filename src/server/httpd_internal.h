@@ -113,9 +113,10 @@ struct np_httpd_req {
   char err_buf[96];
 };
 
-/* Read a request head from buf[0..len) with the HTTP engine.  NP_OK: *used bytes form the
- * head; NP_EAGAIN: need more; NP_EOF: an empty request line (close
- * quietly); NP_EINVAL: r->err_code / r->err_msg say what to answer. */
+/* Read a request head from buf[0..len) with the HTTP engine.  NP_OK:
+ * *used bytes form the head; NP_EAGAIN: need more; NP_EOF: an empty
+ * request line (close quietly); NP_EINVAL: r->err_code / r->err_msg say
+ * what to answer. */
 int np__httpd_parse_head(np_httpd_req *r, const char *buf, size_t len,
                          size_t *used);
 
