@@ -97,13 +97,11 @@ int np_browser_ctl_new_command_line(np_browser_ctl **out, const char *line,
     rc = np__browser_ctl_make(&c, kind, words.v[0], err);
   if (rc == NP_OK) {
     np_free(c->name); /* Python names it after the whole command line */
-    c->name = np_malloc(len + 1);
+    c->name = np__copy_str(line, len);
     if (!c->name) {
       np_browser_ctl_free(c);
       rc = np_error_set(err, NP_ENOMEM, NULL);
     } else {
-      memcpy(c->name, line, len);
-      c->name[len] = '\0';
       c->argv = words;
       words = (np__strv){0};
       *out = c;

@@ -263,12 +263,9 @@ int np_browser_ctl_open(np_browser_ctl *ctl, const char *url, size_t len,
   if (rc != NP_OK)
     return rc;
   /* A NUL-terminated copy: custom controllers and argv need one. */
-  char *copy = np_malloc(len + 1);
+  char *copy = np__copy_str(url, len);
   if (!copy)
     return np_error_set(err, NP_ENOMEM, NULL);
-  if (len)
-    memcpy(copy, url, len);
-  copy[len] = '\0';
   url_arg u = {copy, len};
   const unix_family *f = family_of(ctl->kind);
   if (ctl->kind == NP_BROWSER_GENERIC || ctl->kind == NP_BROWSER_BACKGROUND)

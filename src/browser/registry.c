@@ -118,13 +118,11 @@ int np_browser_register(np_browser_registry *reg, const char *name,
                         "register needs a name and an instance or a constructor");
   }
   entry e = {NULL, instance, ctor, ctor_ctx};
-  size_t n = strlen(name);
-  e.name = np_malloc(n + 1);
+  e.name = np__copy_cstr(name);
   if (!e.name) {
     np_browser_ctl_free(instance);
     return np_error_set(err, NP_ENOMEM, NULL);
   }
-  memcpy(e.name, name, n + 1);
   if (instance)
     instance->envp = reg->env.v;
   entry *old = find(reg, name);

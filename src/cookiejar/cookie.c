@@ -13,14 +13,9 @@ np_cookie *np_cookie_new(void) {
 }
 
 int np_cookie_set_str(char **field, const char *s, size_t len) {
-  char *d = NULL;
-  if (s) {
-    d = np_malloc(len + 1);
-    if (!d)
-      return NP_ENOMEM;
-    memcpy(d, s, len);
-    d[len] = 0;
-  }
+  char *d = s ? np__copy_str(s, len) : NULL;
+  if (s && !d)
+    return NP_ENOMEM;
   np_free(*field);
   *field = d;
   return NP_OK;
