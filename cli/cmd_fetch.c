@@ -21,6 +21,7 @@
 #include "cli.h"
 
 #include "core/internal.h"
+#include "core/loop.h"
 #include "core/net.h"
 #include "netproto/cookiejar.h"
 #include "netproto/request.h"
@@ -33,7 +34,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 enum {
@@ -160,30 +160,47 @@ static int parse_seconds(const char *s) {
   return (int)total;
 }
 
-/* The table of options: short and long names, whether a value follows. */
+/* The table of options: short and long names, whether a value follows.
+ * O_STRING keeps the value in the const char * field at `field`, O_FLAG
+ * sets the int at `field` to 1; the others are checked in apply_option. */
 typedef enum {
-  O_OUTPUT, O_REMOTE, O_METHOD, O_DATA, O_DATA_FILE, O_HEADER, O_USER,
-  O_AGENT, O_JAR, O_PROXY, O_MAXREDIRS, O_TIMEOUT, O_CACERT, O_INSECURE,
-  O_INCLUDE, O_FAIL, O_SILENT, O_NOKEEP, O_HELP
+  O_STRING, O_FLAG, O_OUTPUT, O_REMOTE, O_METHOD, O_DATA, O_HEADER, O_USER,
+  O_MAXREDIRS, O_TIMEOUT, O_HELP
 } opt_id;
 
-static const struct {
+typedef struct fetch_option {
   char short_name;
   const char *long_name;
   opt_id id;
   int takes_value;
-} fetch_options[] = {
-    {'o', "--output", O_OUTPUT, 1},     {'O', "--remote-name", O_REMOTE, 0},
-    {'X', "--request", O_METHOD, 1},    {'d', "--data", O_DATA, 1},
-    {0, "--data-file", O_DATA_FILE, 1}, {'H', "--header", O_HEADER, 1},
-    {'u', "--user", O_USER, 1},         {'A', "--user-agent", O_AGENT, 1},
-    {0, "--cookie-jar", O_JAR, 1},      {0, "--proxy", O_PROXY, 1},
-    {0, "--max-redirs", O_MAXREDIRS, 1}, {0, "--timeout", O_TIMEOUT, 1},
-    {0, "--cacert", O_CACERT, 1},       {'k', "--insecure", O_INSECURE, 0},
-    {'i', "--include", O_INCLUDE, 0},   {'f', "--fail", O_FAIL, 0},
-    {'s', "--silent", O_SILENT, 0},     {0, "--no-keepalive", O_NOKEEP, 0},
-    {'h', "--help", O_HELP, 0},
+  size_t field; /* O_STRING, O_FLAG: offsetof(fetch_opts, ...) */
+} fetch_option;
+
+#define STR_OPT(s, l, f) {s, l, O_STRING, 1, offsetof(fetch_opts, f)}
+#define FLAG_OPT(s, l, f) {s, l, O_FLAG, 0, offsetof(fetch_opts, f)}
+static const fetch_option fetch_options[] = {
+    {'o', "--output", O_OUTPUT, 1, 0},
+    {'O', "--remote-name", O_REMOTE, 0, 0},
+    {'X', "--request", O_METHOD, 1, 0},
+    {'d', "--data", O_DATA, 1, 0},
+    STR_OPT(0, "--data-file", data_file),
+    {'H', "--header", O_HEADER, 1, 0},
+    {'u', "--user", O_USER, 1, 0},
+    STR_OPT('A', "--user-agent", agent),
+    STR_OPT(0, "--cookie-jar", cookie_jar),
+    STR_OPT(0, "--proxy", proxy),
+    {0, "--max-redirs", O_MAXREDIRS, 1, 0},
+    {0, "--timeout", O_TIMEOUT, 1, 0},
+    STR_OPT(0, "--cacert", cacert),
+    FLAG_OPT('k', "--insecure", insecure),
+    FLAG_OPT('i', "--include", include),
+    FLAG_OPT('f', "--fail", fail),
+    FLAG_OPT('s', "--silent", silent),
+    FLAG_OPT(0, "--no-keepalive", no_keepalive),
+    {'h', "--help", O_HELP, 0, 0},
 };
+#undef STR_OPT
+#undef FLAG_OPT
 
 /* An RFC 9110 token: a method or a header name. */
 static int is_token(const char *s, size_t n) {
@@ -202,8 +219,16 @@ static int out_of_memory(void) {
 
 /* Apply one option.  Returns 0, NP_EXIT_USAGE (or EXIT_LOCAL when out of
  * memory) after a message, or -1 for --help (printed). */
-static int apply_option(fetch_opts *f, opt_id id, const char *v) {
+static int apply_option(fetch_opts *f, const fetch_option *opt,
+                        const char *v) {
+  opt_id id = opt->id;
   switch (id) {
+  case O_STRING:
+    *(const char **)(void *)((char *)f + opt->field) = v;
+    return 0;
+  case O_FLAG:
+    *(int *)(void *)((char *)f + opt->field) = 1;
+    return 0;
   case O_OUTPUT:
   case O_REMOTE: {
     if (np__array_reserve(&f->outs, &f->caps[1], f->nouts + 1,
@@ -225,9 +250,6 @@ static int apply_option(fetch_opts *f, opt_id id, const char *v) {
       return np_cli_usage_error("fetch", "-d data too large");
     f->has_data = 1;
     return 0;
-  case O_DATA_FILE:
-    f->data_file = v;
-    return 0;
   case O_HEADER: {
     const char *colon = strchr(v, ':');
     if (!colon || !is_token(v, (size_t)(colon - v)) || strpbrk(v, "\r\n"))
@@ -244,15 +266,6 @@ static int apply_option(fetch_opts *f, opt_id id, const char *v) {
       return np_cli_usage_error("fetch", "-u wants USER:PASSWORD");
     f->user = v;
     return 0;
-  case O_AGENT:
-    f->agent = v;
-    return 0;
-  case O_JAR:
-    f->cookie_jar = v;
-    return 0;
-  case O_PROXY:
-    f->proxy = v;
-    return 0;
   case O_MAXREDIRS:
     if ((f->max_redirs = np_cli_number(v, 0, 1000000)) < 0)
       return np_cli_usage_error("fetch", "bad --max-redirs %s", v);
@@ -260,24 +273,6 @@ static int apply_option(fetch_opts *f, opt_id id, const char *v) {
   case O_TIMEOUT:
     if ((f->timeout_ms = parse_seconds(v)) < 0)
       return np_cli_usage_error("fetch", "bad --timeout %s", v);
-    return 0;
-  case O_CACERT:
-    f->cacert = v;
-    return 0;
-  case O_INSECURE:
-    f->insecure = 1;
-    return 0;
-  case O_INCLUDE:
-    f->include = 1;
-    return 0;
-  case O_FAIL:
-    f->fail = 1;
-    return 0;
-  case O_SILENT:
-    f->silent = 1;
-    return 0;
-  case O_NOKEEP:
-    f->no_keepalive = 1;
     return 0;
   case O_HELP:
     fetch_usage(stdout);
@@ -327,7 +322,7 @@ static int parse_args(fetch_opts *f, int argc, char **argv) {
         return np_cli_usage_error("fetch", "%.*s takes no value", (int)nlen,
                                   a);
       }
-      int rc = apply_option(f, fetch_options[k].id, v);
+      int rc = apply_option(f, &fetch_options[k], v);
       if (rc)
         return rc;
       continue;
@@ -347,7 +342,7 @@ static int parse_args(fetch_opts *f, int argc, char **argv) {
         else
           return np_cli_usage_error("fetch", "-%c needs a value", *p);
       }
-      int rc = apply_option(f, fetch_options[k].id, v);
+      int rc = apply_option(f, &fetch_options[k], v);
       if (rc)
         return rc;
       if (v)
@@ -372,11 +367,7 @@ typedef struct progress {
   double start, last; /* seconds, monotonic */
 } progress;
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static double now_s(void) { return (double)np__now_ms() / 1e3; }
 
 /* "12.3 MiB" style sizes into out. */
 static void human(char *out, size_t cap, double n) {
@@ -723,17 +714,24 @@ done:
 
 static void free_plain_handler(np_handler *h) { np_free(h); }
 
-/* --max-redirs 0: a handler of kind "redirect" that handles nothing, so it
- * replaces the default one and a 30x reaches the caller. */
-static np_handler *no_redirect_handler(void) {
+/* A zeroed handler with kind, order and schemes, freed by the opener. */
+static np_handler *plain_handler(const char *kind, int order,
+                                 const char *schemes) {
   np_handler *h = np_malloc(sizeof *h);
   if (h) {
     memset(h, 0, sizeof *h);
-    h->kind = "redirect";
-    h->order = 500;
+    h->kind = kind;
+    h->order = order;
+    h->schemes = schemes;
     h->destroy = free_plain_handler;
   }
   return h;
+}
+
+/* --max-redirs 0: a handler of kind "redirect" that handles nothing, so it
+ * replaces the default one and a 30x reaches the caller. */
+static np_handler *no_redirect_handler(void) {
+  return plain_handler("redirect", 500, NULL);
 }
 
 /* -i: a response post-processor that runs before HTTPErrorProcessor
@@ -748,14 +746,9 @@ static int record_head(np_handler *h, np_opener *o, np_request *req,
 }
 
 static np_handler *heads_handler(fetch_run *r) {
-  np_handler *h = np_malloc(sizeof *h);
+  np_handler *h = plain_handler("fetch_heads", 900, "http https");
   if (h) {
-    memset(h, 0, sizeof *h);
-    h->kind = "fetch_heads";
-    h->order = 900;
-    h->schemes = "http https";
     h->response = record_head;
-    h->destroy = free_plain_handler;
     h->ctx = r;
   }
   return h;
