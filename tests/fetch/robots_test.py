@@ -7,11 +7,13 @@ and paths must agree.  Exit codes: 0, 2 for usage, 3 for a network
 error."""
 import http.server
 import os
-import socket
 import subprocess
 import sys
-import threading
 import urllib.robotparser
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "http"))
+import peers  # noqa: E402  (CPythonServer, free_port)
 
 CLI = os.environ.get("NP_CLI", os.path.join(
     os.environ.get("NP_BINARY_DIR", "build"), "netproto"))
@@ -104,10 +106,8 @@ def netproto(*args):
 
 
 def main():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = "http://127.0.0.1:%d" % srv.server_address[1]
+    srv = peers.CPythonServer(Handler)
+    base = "http://127.0.0.1:%d" % srv.port
     try:
         for path in list(FILES) + list(STATUS) + ["/redirect/robots.txt"]:
             url = base + path
@@ -121,10 +121,7 @@ def main():
         r = netproto(base + "/basic/robots.txt", "bot", "/private/x", "/public")
         check(r.stdout == b"disallowed /private/x\nallowed /public\n",
               "plain output: one line per PATH, no extras without --verbose")
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        dead = "http://127.0.0.1:%d/robots.txt" % s.getsockname()[1]
-        s.close()
+        dead = "http://127.0.0.1:%d/robots.txt" % peers.free_port()
         url = base + "/latin1/robots.txt"
         try:
             urllib.robotparser.RobotFileParser(url).read()
@@ -148,8 +145,7 @@ def main():
         check(r.returncode == 0 and r.stdout.startswith(b"usage: netproto robots"),
               "--help on stdout, exit 0")
     finally:
-        srv.shutdown()
-        srv.server_close()
+        srv.stop()
     print("%d passed, %d failed" % (count - failures, failures))
     return 1 if failures else 0
 

@@ -10,10 +10,11 @@ import http.server
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
+
+from realpeers import Server
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_fetch")
@@ -101,9 +102,8 @@ def c_fetch(url, userpass, prior=False):
 
 
 def main():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = "http://127.0.0.1:%d" % srv.server_address[1]
+    srv = Server(Handler)
+    base = "http://127.0.0.1:%d" % srv.port
     failed = 0
     for i, ch in enumerate(CHALLENGES):
         for creds in ("user:pass", "user:wrong"):
@@ -131,7 +131,7 @@ def main():
         and "welcome" in out
     failed += not ok
     print(("ok " if ok else "FAIL ") + "hostile challenge answered in %.2fs" % took)
-    srv.shutdown()
+    srv.stop()
     print("%d failed" % failed)
     return 1 if failed else 0
 

@@ -20,7 +20,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from realpeers import Checker, read_body
+from realpeers import Checker, Server, read_body
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_open")
@@ -110,10 +110,8 @@ def same(name, want, got):
 
 
 def main():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    base = "http://127.0.0.1:%d" % srv.server_address[1]
+    srv = Server(Recorder)
+    base = "http://127.0.0.1:%d" % srv.port
     tmp = tempfile.mkdtemp()
     path = os.path.join(tmp, "body.bin")
     content = os.urandom(100000) + b"end\n"
@@ -198,8 +196,7 @@ def main():
         check("missing file: NP_ESYS before any request",
               out.startswith("error NP_ESYS") and not recs, out)
     finally:
-        srv.shutdown()
-        srv.server_close()
+        srv.stop()
         for p in (path, small):
             os.unlink(p)
         os.rmdir(tmp)

@@ -7,9 +7,10 @@ import http.server
 import os
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
+
+from realpeers import Server
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_fetch")
@@ -70,12 +71,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = route
 
 
-def start():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv
-
-
 def show(r):
     out = "status %s\nurl %s\nreason %s\ncontent-type %s\n" % (
         r.status if r.status is not None else 0, r.url, r.reason or "",
@@ -123,9 +118,9 @@ def main():
     for k in list(os.environ):  # both openers read proxies from here
         if k.lower().endswith("_proxy"):
             del os.environ[k]
-    a, b = start(), start()
-    base = "http://127.0.0.1:%d" % a.server_address[1]
-    other = "http://127.0.0.1:%d" % b.server_address[1]
+    a, b = Server(Handler), Server(Handler)
+    base = "http://127.0.0.1:%d" % a.port
+    other = "http://127.0.0.1:%d" % b.port
     cases = [("plain GET", base + "/ok/x?q=1", {}),
              ("POST data", base + "/ok/p", {"data": "a=1&b=2"}),
              ("PUT explicit", base + "/ok/p", {"method": "PUT", "data": "z"}),
@@ -182,8 +177,8 @@ def main():
     for name, good in checks:
         print(("ok " if good else "FAIL ") + name)
         failed += not good
-    a.shutdown()
-    b.shutdown()
+    a.stop()
+    b.stop()
     print("%d of %d failed" % (failed, len(cases) + len(checks)))
     return 1 if failed else 0
 

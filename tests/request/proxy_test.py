@@ -9,7 +9,8 @@ import http.server
 import os
 import subprocess
 import sys
-import threading
+
+from realpeers import Server
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_proxy")
@@ -83,12 +84,6 @@ class ProxyRecorder(Recorder):
     tag = "proxy"
 
 
-def serve(handler):
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv
-
-
 def fetch(url, env):
     return subprocess.run([FETCH, url], env=clean_env(env), capture_output=True,
                           timeout=30, check=True).stdout.decode()
@@ -107,8 +102,8 @@ def main():
         print(("ok " if ok else "FAIL ") + "environment %r" % extra)
         if not ok:
             print("--- CPython\n%s--- netproto\n%s" % (want.decode(), got.decode()))
-    proxy, origin = serve(ProxyRecorder), serve(Recorder)
-    pport, oport = proxy.server_address[1], origin.server_address[1]
+    proxy, origin = Server(ProxyRecorder), Server(Recorder)
+    pport, oport = proxy.port, origin.port
     target = "http://127.0.0.1:%d/x?y=1" % oport
     checks = [
         ("plain http goes to the proxy with the absolute URL",
@@ -137,8 +132,8 @@ def main():
         print(("ok " if ok else "FAIL ") + name)
         if not ok:
             print("--- want %r in\n%s" % (want, out))
-    proxy.shutdown()
-    origin.shutdown()
+    proxy.stop()
+    origin.stop()
     print("%d failed" % failed)
     return 1 if failed else 0
 

@@ -9,9 +9,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import urllib.error
 import urllib.request
+
+from realpeers import Server
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_retrieve")
@@ -85,9 +86,8 @@ def python_retrieve(url, filename):
 
 
 def main():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = "http://127.0.0.1:%d" % srv.server_address[1]
+    srv = Server(Handler)
+    base = "http://127.0.0.1:%d" % srv.port
     tmp = tempfile.mkdtemp()
     local = os.path.join(tmp, "local file.bin")
     with open(local, "wb") as f:
@@ -112,7 +112,7 @@ def main():
         print("%s %s %s" % ("ok" if ok else "FAIL", url, fname))
         if not ok:
             print("--- CPython\n%s--- netproto\n%s" % (want, got))
-    srv.shutdown()
+    srv.stop()
     print("%d failed" % failed)
     return 1 if failed else 0
 

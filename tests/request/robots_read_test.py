@@ -10,11 +10,10 @@ import http.server
 import os
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.robotparser
 
-from realpeers import Checker
+from realpeers import Checker, Server
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_robots_read")
@@ -96,9 +95,8 @@ check = CHECK.check
 
 
 def main():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = "http://127.0.0.1:%d" % srv.server_address[1]
+    srv = Server(Handler)
+    base = "http://127.0.0.1:%d" % srv.port
     urls = [base + "/robots.txt", base + "/moved/robots.txt",
             base + "/empty/robots.txt", base + "/latin1/robots.txt",
             base + "/missing/robots.txt"]
@@ -121,8 +119,7 @@ def main():
               got == python(base + "/big/robots.txt", "x") and
               "disallowed /late/x" in got, got)
     finally:
-        srv.shutdown()
-        srv.server_close()
+        srv.stop()
     return CHECK.done()
 
 
