@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 
-from realpeers import Checker, free_port, read_body, stop_proc, wait_port
+from realpeers import Checker, Nginx, free_port, read_body
 
 BIN = os.environ.get("NP_BINARY_DIR", "build")
 TOOL = os.path.join(BIN, "tests", "request_tool_open")
@@ -132,45 +132,20 @@ def nginx_case():
     if not shutil.which("nginx") and not os.path.exists("/usr/sbin/nginx"):
         check("nginx installed (scripts/install-deps.sh)", False)
         return
-    d = tempfile.mkdtemp(prefix="np-ka-nginx-")
-    os.chmod(d, 0o755)
-    www = os.path.join(d, "www")
-    os.mkdir(www)
     names = ["f%d.txt" % i for i in range(7)]
-    for i, name in enumerate(names):
-        with open(os.path.join(www, name), "w") as f:
-            f.write("file %d\n" % i * (i * 300 + 1))
+    files = {name: (lambda f, i=i: f.write(b"file %d\n" % i * (i * 300 + 1)))
+             for i, name in enumerate(names)}
     port, tls_port = free_port(), free_port()
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-days", "2", "-keyout", os.path.join(d, "key.pem"),
-                    "-out", os.path.join(d, "cert.pem"), "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
-    conf = f"""
-daemon off;
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log;
-events {{ worker_connections 64; }}
-http {{
+    ngx = Nginx(lambda d: f"""
   log_format ka '$connection $connection_requests $request_uri $http_connection';
-  access_log {d}/access.log ka;
-  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
-  fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
   keepalive_requests 3;
-  server {{ listen 127.0.0.1:{port}; root {www}; }}
-  server {{ listen 127.0.0.1:{tls_port} ssl; root {www};
-           ssl_certificate {d}/cert.pem; ssl_certificate_key {d}/key.pem; }}
-}}
-"""
-    with open(os.path.join(d, "nginx.conf"), "w") as f:
-        f.write(conf)
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    proc = subprocess.Popen([nginx, "-c", os.path.join(d, "nginx.conf"), "-p", d],
-                            stderr=subprocess.DEVNULL)
+  server {{ listen 127.0.0.1:{port}; root {d}/www; access_log {d}/access.log ka; }}
+  server {{ listen 127.0.0.1:{tls_port} ssl; root {d}/www;
+           access_log {d}/access.log ka;
+           ssl_certificate {d}/server.pem; ssl_certificate_key {d}/server.key; }}
+""", [("127.0.0.1", tls_port), ("127.0.0.1", port)], tls=True, files=files)
+    d = ngx.dir
     try:
-        wait_port(tls_port, proc=proc)
-        wait_port(port, proc=proc)
         # nginx counts the probe connection; start the log afresh
         open(os.path.join(d, "access.log"), "w").close()
         urls = ["http://127.0.0.1:%d/%s" % (port, n) for n in names]
@@ -180,8 +155,8 @@ http {{
         check("nginx: right bodies across its keepalive_requests 3 closes",
               rc == 0 and out.startswith(want), out[:500])
         time.sleep(0.2)
-        with open(os.path.join(d, "access.log")) as f:
-            lines = [l.split() for l in f.read().splitlines() if l.strip()]
+        lines = [l.split() for l in ngx.log("access.log").splitlines()
+                 if l.strip()]
         conns = [l[0] for l in lines]
         check("nginx: 7 requests on 3 connections (3 + 3 + 1)",
               len(lines) == 7 and len(set(conns)) == 3 and
@@ -191,18 +166,17 @@ http {{
         open(os.path.join(d, "access.log"), "w").close()
         turls = ["https://127.0.0.1:%d/%s" % (tls_port, n) for n in names]
         out, rc = run("--keepalive", "4", "--cacert",
-                      os.path.join(d, "cert.pem"), *turls)
+                      os.path.join(d, "ca.pem"), *turls)
         check("nginx https: right bodies", rc == 0 and out.startswith(want),
               out[:500])
         time.sleep(0.2)
-        with open(os.path.join(d, "access.log")) as f:
-            lines = [l.split() for l in f.read().splitlines() if l.strip()]
+        lines = [l.split() for l in ngx.log("access.log").splitlines()
+                 if l.strip()]
         check("nginx https: 7 requests on 3 TLS connections",
               len(lines) == 7 and len({l[0] for l in lines}) == 3 and
               [int(l[1]) for l in lines] == [1, 2, 3, 1, 2, 3, 1], lines)
     finally:
-        stop_proc(proc)
-        shutil.rmtree(d, ignore_errors=True)
+        ngx.stop()
 
 
 def main():
