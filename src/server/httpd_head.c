@@ -117,7 +117,7 @@ static int np__parse_request_line(np_httpd_req *r, const char *s,
   if (n == 2) {
     r->http09 = true;
     r->version = np_slice_cstr("HTTP/0.9");
-    if (!np_slice_ieq_cstr(w[0], "GET") || memcmp(w[0].ptr, "GET", 3) != 0)
+    if (!np_slice_eq(w[0], np_slice_cstr("GET"))) /* case matters */
       return np__head_fail(r, 400, "Bad HTTP/0.9 request type ('%s')", w[0]);
   } else {
     r->version = w[2];
@@ -238,7 +238,8 @@ int np__httpd_chunked_body(np_httpd_req *r, const char *in, size_t len,
     size_t consumed = 0;
     np_slice data = NP_SLICE_NULL;
     np_error e = NP_ERROR_INIT;
-    int rc = np_http_chunked_next(&ch, in + off, len - off, &consumed, &data, &e);
+    int rc = np_http_chunked_next(&ch, in + off, len - off, &consumed, &data,
+                                  &e);
     off += consumed;
     if (data.len && np_buf_append(out, data.ptr, data.len) != NP_OK) {
       r->err_code = 413;

@@ -232,7 +232,7 @@ try:
         return m.groups() if m else out.split(b" ")[1][:3]
     for head in [b"GET / HTTP/1.1 extra\r\n\r\n", b"GET / HTTP/2.0\r\n\r\n", b"GET / HTTP/1.x\r\n\r\n",
                  b"GET / FTP/1.0\r\n\r\n", b"POST /\r\n\r\n", b"GET / HTTP/1.1.1\r\n\r\n",
-                 b"BREW / HTTP/1.0\r\n\r\n", b"X\r\n\r\n"]:
+                 b"get /\r\n\r\n", b"BREW / HTTP/1.0\r\n\r\n", b"X\r\n\r\n"]:
         a, b = page(raw(port, head)), page(raw(pyport, head))
         check(f"error for {head[:30]!r} as CPython's {b!r}", a == b, a)
     out = raw(port, b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n")
