@@ -2,6 +2,7 @@
  * getproxies. */
 #include "request/req_internal.h"
 
+#include "core/net.h"
 #include "netproto/url.h"
 
 #include <errno.h>
@@ -87,19 +88,6 @@ static int open_dest(const char *filename, char **path, np_error *err) {
   return fd;
 }
 
-static int write_all(int fd, const char *p, size_t n) {
-  while (n) {
-    ssize_t k = write(fd, p, n);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k < 0)
-      return NP_ESYS;
-    p += k;
-    n -= (size_t)k;
-  }
-  return NP_OK;
-}
-
 /* The block loop: read, write, report; counts what was read. */
 static int copy_body(np_response *r, int fd, const char *path,
                      np_reporthook_fn hook, void *ctx, long long size,
@@ -114,7 +102,7 @@ static int copy_body(np_response *r, int fd, const char *path,
   for (;;) {
     size_t got = 0;
     rc = np_response_read(r, buf, RETRIEVE_BLOCK, &got, err);
-    if (got && write_all(fd, buf, got) != NP_OK) {
+    if (got && np__write_all(fd, buf, got, NULL) != NP_OK) { /* sets errno */
       rc = sys_err(err, "write", path);
       break;
     }
