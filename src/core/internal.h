@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define NP_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -62,6 +63,46 @@ static inline void np__pystrip(const char **s, size_t *n) {
   while (*n && np__is_pyspace((unsigned char)(*s)[*n - 1]))
     (*n)--;
 }
+/*
+ * Eight bytes at a time (SWAR), for scanners of long runs.  np__word_load
+ * reads the 8 bytes at p as a little-endian word (one load on common
+ * machines).  np__word_below(w, n), n <= 0x80, and np__word_eq(w, c) set
+ * bit 7 of the lowest byte of w below n / equal to c, and of no lower
+ * byte; bits above that first one may be noise, so a mask is only tested
+ * for zero or given to np__word_first (index of its lowest flagged byte).
+ */
+#define NP__WORD_ONES ((uint64_t)0x0101010101010101u)
+static inline uint64_t np__word_load(const void *p) {
+  uint64_t w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(&w, p, 8);
+#else
+  const unsigned char *s = p;
+  w = 0;
+  for (int i = 7; i >= 0; i--)
+    w = w << 8 | s[i];
+#endif
+  return w;
+}
+static inline uint64_t np__word_below(uint64_t w, unsigned char n) {
+  return (w - NP__WORD_ONES * n) & ~w & (NP__WORD_ONES << 7);
+}
+static inline uint64_t np__word_eq(uint64_t w, unsigned char c) {
+  return np__word_below(w ^ (NP__WORD_ONES * c), 1);
+}
+static inline unsigned np__word_first(uint64_t m) {
+#if defined(__GNUC__)
+  return (unsigned)__builtin_ctzll(m) >> 3;
+#else
+  unsigned i = 0;
+  while (!(m & 0x80u)) {
+    m >>= 8;
+    i++;
+  }
+  return i;
+#endif
+}
+
 /* Value of a hex digit, or -1. */
 extern const int8_t np__hexval[256];
 extern const char np__hexdigits_upper[16];

@@ -199,13 +199,10 @@ static int grow_headers(np_http_parser *p, size_t off, np_error *err) {
  * to 0x7F is all allowed (bytes >= 0x80 are obs-text, allowed); otherwise
  * the exact table decides, byte by byte (HTAB lands there too). */
 static size_t value_ok_prefix(const char *s, size_t n) {
-  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    uint64_t x, y;
-    memcpy(&x, s + i, 8);
-    y = x ^ (0x7F * ones);
-    if (((x - 0x20 * ones) & ~x & highs) | ((y - ones) & ~y & highs))
+    uint64_t w = np__word_load(s + i);
+    if (np__word_below(w, 0x20) | np__word_eq(w, 0x7F))
       break;
   }
   while (i < n && (np__http_cc[(unsigned char)s[i]] & NP__HV_VALUE))

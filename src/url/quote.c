@@ -266,45 +266,6 @@ static unsigned char *uq_exact(unsigned char *d, const unsigned char *s,
   return u8_flush(&u, d);
 }
 
-#define UQ_ONES ((uint64_t)0x0101010101010101u)
-#define UQ_HIGH (UQ_ONES << 7)
-
-/* Eight bytes as a little-endian word, whatever the machine's order (one
- * load on common machines). */
-static inline uint64_t uq_load(const unsigned char *s) {
-  uint64_t w;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  memcpy(&w, s, 8);
-#else
-  w = 0;
-  for (int i = 7; i >= 0; i--)
-    w = w << 8 | s[i];
-#endif
-  return w;
-}
-
-/* Bit 7 of the lowest byte of w equal to c is set, and no lower one's (the
- * classic zero-byte trick on w ^ c; bits above the first match may be
- * noise, which is why only the lowest is used). */
-static inline uint64_t uq_match(uint64_t w, unsigned char c) {
-  uint64_t x = w ^ (UQ_ONES * c);
-  return (x - UQ_ONES) & ~x & UQ_HIGH;
-}
-
-/* Index of the lowest byte flagged in a non-zero match mask. */
-static inline unsigned uq_first(uint64_t m) {
-#if defined(__GNUC__)
-  return (unsigned)__builtin_ctzll(m) >> 3;
-#else
-  unsigned i = 0;
-  while (!(m & 0x80u)) {
-    m >>= 8;
-    i++;
-  }
-  return i;
-#endif
-}
-
 /*
  * A whole valid UTF-8 sequence of escapes at s whose lead byte is b:
  * writes it at d and returns the new end of output (d + 2..4, for 6..12
@@ -345,15 +306,15 @@ static unsigned char *uq_fast(unsigned char *d, const unsigned char *s,
     if (s < end && *s == '%') {
       i = 0; /* escapes often come in runs (UTF-8): no word scan between */
     } else if (end - s >= 8) {
-      uint64_t w = uq_load(s);
-      uint64_t m = uq_match(w, '%') | (plus ? uq_match(w, '+') : 0);
+      uint64_t w = np__word_load(s);
+      uint64_t m = np__word_eq(w, '%') | (plus ? np__word_eq(w, '+') : 0);
       memcpy(d, s, 8);
       if (!m) {
         d += 8;
         s += 8;
         continue;
       }
-      i = uq_first(m);
+      i = np__word_first(m);
     } else {
       for (i = 0; s + i < end && s[i] != '%' && !(plus && s[i] == '+'); i++)
         d[i] = s[i];

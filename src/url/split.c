@@ -118,11 +118,9 @@ static void store_commit(split_ctx *c, size_t n) {
 
 static const char empty_str[1] = "";
 
-/* Whether one of the 8 bytes at s is below 0x0E (SWAR, no false negative). */
+/* Whether one of the 8 bytes at s is below 0x0E. */
 static inline bool word_has_low(const char *s) {
-  uint64_t x;
-  memcpy(&x, s, 8);
-  return ((x - 0x0E0E0E0E0E0E0E0EULL) & ~x & 0x8080808080808080ULL) != 0;
+  return np__word_below(np__word_load(s), 0x0E) != 0;
 }
 
 /* Whether s holds an ASCII tab, LF or CR (WHATWG's bytes to remove). */
