@@ -103,8 +103,6 @@ static bool same_realm(const char *a, const char *b) {
   return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static char *dup0(const char *s) { return s ? np__copy_str(s, strlen(s)) : NULL; }
-
 static int add_one(np_password_mgr *m, const char *realm, np_buf *auth,
                    np_buf *path, const char *user, const char *passwd,
                    int is_auth) {
@@ -112,7 +110,7 @@ static int add_one(np_password_mgr *m, const char *realm, np_buf *auth,
     pw_entry *e = &m->e[i];
     if (same_realm(e->realm, realm) && strcmp(e->authority, auth->data) == 0 &&
         strcmp(e->path, path->data) == 0) {
-      char *u = dup0(user), *p = dup0(passwd);
+      char *u = np__copy_cstr(user), *p = np__copy_cstr(passwd);
       if ((user && !u) || (passwd && !p)) {
         np_free(u), np_free(p);
         return NP_ENOMEM;
@@ -126,8 +124,9 @@ static int add_one(np_password_mgr *m, const char *realm, np_buf *auth,
   int rc = np__array_reserve(&m->e, &m->cap, m->n + 1, sizeof *m->e, 4);
   if (rc != NP_OK)
     return rc;
-  pw_entry e = {dup0(realm), np_buf_detach(auth, NULL),
-                np_buf_detach(path, NULL), dup0(user), dup0(passwd), is_auth};
+  pw_entry e = {np__copy_cstr(realm), np_buf_detach(auth, NULL),
+                np_buf_detach(path, NULL), np__copy_cstr(user),
+                np__copy_cstr(passwd), is_auth};
   if ((realm && !e.realm) || !e.authority || !e.path || (user && !e.user) ||
       (passwd && !e.passwd)) {
     entry_free(&e);

@@ -166,7 +166,7 @@ static int authorization(digest_handler *self, np_request *req,
       self->nonce_count++;
     } else {
       np_free(self->last_nonce);
-      self->last_nonce = np__copy_str(nonce, strlen(nonce));
+      self->last_nonce = np__copy_cstr(nonce);
       self->nonce_count = 1;
     }
     snprintf(nc, sizeof nc, "%08lx", self->nonce_count);

@@ -205,7 +205,7 @@ np_handler *np_opener_find(const np_opener *o, const char *kind) {
 int np_opener_add_header(np_opener *o, const char *name, const char *value) {
   if (strpbrk(name, "\r\n") || strpbrk(value, "\r\n"))
     return NP_EINVAL;
-  char *v = np__copy_str(value, strlen(value));
+  char *v = np__copy_cstr(value);
   if (!v)
     return NP_ENOMEM;
   for (size_t i = 0; i < o->naddh; i++)
@@ -214,7 +214,7 @@ int np_opener_add_header(np_opener *o, const char *name, const char *value) {
       o->addh[i].value = np_slice_cstr(v);
       return NP_OK;
     }
-  char *n = np__copy_str(name, strlen(name));
+  char *n = np__copy_cstr(name);
   int rc = !n ? NP_ENOMEM
        : o->naddh >= OPENER_MAX_HEADERS
            ? NP_ETOOLARGE

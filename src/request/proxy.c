@@ -36,7 +36,7 @@ static int set_n(np_proxies *p, const char *scheme, size_t sl,
         p->items[i] = p->items[--p->n];
         return NP_OK;
       }
-      char *u = np__copy_str(url, strlen(url));
+      char *u = np__copy_cstr(url);
       if (!u)
         return NP_ENOMEM;
       np_free(p->items[i].url);
@@ -49,7 +49,7 @@ static int set_n(np_proxies *p, const char *scheme, size_t sl,
   if (!grown)
     return NP_ENOMEM;
   p->items = grown;
-  char *s = np__copy_str(scheme, sl), *u = np__copy_str(url, strlen(url));
+  char *s = np__copy_str(scheme, sl), *u = np__copy_cstr(url);
   if (!s || !u) {
     np_free(s), np_free(u);
     return NP_ENOMEM;
@@ -220,7 +220,7 @@ static int proxy_open(np_handler *h, np_opener *o, np_request *req,
   np_buf_init(&scheme, 0), np_buf_init(&user, 0), np_buf_init(&pass, 0);
   np_buf_init(&hp, 0), np_buf_init(&hdr, 0);
   bool has_user = false;
-  char *orig_type = np__copy_str(req->type, strlen(req->type));
+  char *orig_type = np__copy_cstr(req->type);
   int rc = orig_type ? parse_proxy(proxy, &scheme, &user, &pass, &hp, &has_user)
                      : NP_ENOMEM;
   const char *ptype = scheme.len ? scheme.data : orig_type;

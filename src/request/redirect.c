@@ -139,7 +139,7 @@ static int visit(redirect_handler *self, np_request *req, np_request *next,
   if (!grown)
     return NP_ENOMEM;
   next->visited = grown;
-  if (!(v.url = np__copy_str(newurl, strlen(newurl))))
+  if (!(v.url = np__copy_cstr(newurl)))
     return NP_ENOMEM;
   next->visited[next->nvisited++] = v;
   return NP_OK;

@@ -321,7 +321,7 @@ np_slice np_request_data(const np_request *r) {
 
 int np_request_set_method(np_request *r, const char *method) {
   char *copy = NULL;
-  if (method && !(copy = np__copy_str(method, strlen(method))))
+  if (method && !(copy = np__copy_cstr(method)))
     return NP_ENOMEM;
   np_free(r->method);
   r->method = copy;
@@ -349,7 +349,7 @@ static int add_hdr(np_request *r, const char *name, const char *value,
       strpbrk(value, "\r\n"))
     return NP_EINVAL;
   np__hdr_capitalize(name, cap, sizeof cap);
-  char *v = np__copy_str(value, strlen(value));
+  char *v = np__copy_cstr(value);
   if (!v)
     return NP_ENOMEM;
   long at = find_hdr(r, cap, unredirected);
@@ -358,7 +358,7 @@ static int add_hdr(np_request *r, const char *name, const char *value,
     r->hdrs[at].value = v;
     return NP_OK;
   }
-  char *n = np__copy_str(cap, strlen(cap));
+  char *n = np__copy_cstr(cap);
   int rc = !n ? NP_ENOMEM
        : r->nhdrs >= NP_REQUEST_MAX_HEADERS
            ? NP_ETOOLARGE
@@ -423,7 +423,7 @@ np_http_header np_request_header_at(const np_request *r, size_t i) {
 }
 
 int np_request_set_origin_req_host(np_request *r, const char *host) {
-  char *copy = np__copy_str(host, strlen(host));
+  char *copy = np__copy_cstr(host);
   if (!copy)
     return NP_ENOMEM;
   np_free(r->origin_req_host);
@@ -449,7 +449,7 @@ int np__request_set_visited(np_request *req, const np__visit *v, size_t n) {
     return NP_ENOMEM;
   for (size_t i = 0; i < n; i++) {
     copy[i].count = v[i].count;
-    if (!(copy[i].url = np__copy_str(v[i].url, strlen(v[i].url)))) {
+    if (!(copy[i].url = np__copy_cstr(v[i].url))) {
       while (i--)
         np_free(copy[i].url);
       np_free(copy);
@@ -500,7 +500,7 @@ int np__basic_auth(np_buf *out, const char *user, const char *pass) {
  * is sent to the proxy with the full URL as its selector. */
 int np__request_set_proxy(np_request *r, const char *hostport,
                           const char *type) {
-  char *hp = np__copy_str(hostport, strlen(hostport));
+  char *hp = np__copy_cstr(hostport);
   if (!hp)
     return NP_ENOMEM;
   if (strcmp(r->type, "https") == 0 && !r->tunnel_host) {
@@ -508,8 +508,8 @@ int np__request_set_proxy(np_request *r, const char *hostport,
     r->host = hp;
     return NP_OK;
   }
-  char *t = np__copy_str(type, strlen(type));
-  char *sel = np__copy_str(r->full_url, strlen(r->full_url));
+  char *t = np__copy_cstr(type);
+  char *sel = np__copy_cstr(r->full_url);
   if (!t || !sel) {
     np_free(hp), np_free(t), np_free(sel);
     return NP_ENOMEM;

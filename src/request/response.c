@@ -25,7 +25,7 @@ int np_response_new(np_response **out, const char *url, int status,
   np_response *r = np_malloc(sizeof *r);
   if (r) {
     memset(r, 0, sizeof *r);
-    r->url = np__copy_str(url, strlen(url));
+    r->url = np__copy_cstr(url);
     r->reason = np__copy_str(reason ? reason : "", reason ? strlen(reason) : 0);
   }
   if (body && r)
@@ -231,12 +231,12 @@ int np__http_error(np_response **resp, np_error *err, const char *msg,
   np_error_set(err, NP_EREQUEST_HTTP, "HTTP Error %d: %s", status,
                msg ? msg : r->reason);
   /* HTTPError.reason is its msg, whatever the status line said */
-  char *reason = msg ? np__copy_str(msg, strlen(msg)) : NULL;
+  char *reason = np__copy_cstr(msg);
   if (reason) {
     np_free(r->reason);
     r->reason = reason;
   }
-  char *u = url ? np__copy_str(url, strlen(url)) : NULL;
+  char *u = np__copy_cstr(url);
   if (u) {
     np_free(r->url);
     r->url = u;

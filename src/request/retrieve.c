@@ -56,7 +56,7 @@ static int open_dest(const char *filename, char **path, np_error *err) {
     int fd = open(filename, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
       return sys_err(err, "open", filename);
-    if (!(*path = np__copy_str(filename, strlen(filename)))) {
+    if (!(*path = np__copy_cstr(filename))) {
       close(fd);
       return np_error_set(err, NP_ENOMEM, "out of memory");
     }
@@ -77,7 +77,7 @@ static int open_dest(const char *filename, char **path, np_error *err) {
     np_buf_free(&t);
     return rc;
   }
-  char *p = np_buf_detach(&t, NULL), *keep = p ? np__copy_str(p, strlen(p)) : NULL;
+  char *p = np_buf_detach(&t, NULL), *keep = np__copy_cstr(p);
   if (!p || !keep) {
     np_free(p), np_free(keep);
     close(fd);
