@@ -6,11 +6,14 @@ comments in the block promise."""
 import os
 import re
 import signal
-import socket
 import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "http"))
+import peers  # noqa: E402  (free_port)
 
 SRC = os.environ.get("NP_SOURCE_DIR", ".")
 CLI = os.environ["NP_CLI"]
@@ -21,11 +24,7 @@ WANT = "hello\nhello\nhello\nHTTP/1.1 200 OK\r\nexit 4\nexit 3\ninline data\n"
 def main():
     doc = open(os.path.join(SRC, "docs", "fetch.md")).read()
     block = re.search(r"### Examples.*?```sh\n(.*?)```", doc, re.S).group(1)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    script = block.replace("8000", str(port))
+    script = block.replace("8000", str(peers.free_port()))
     tmp = tempfile.mkdtemp(prefix="np-fetch-docs-")
     bindir = os.path.join(tmp, "bin")  # `netproto` on PATH is the binary tested
     os.mkdir(bindir)
