@@ -501,8 +501,26 @@ static void trace_head(np_http_conn *c, const np_http_parser *p) {
             NP_SLICE_ARG(p->headers[i].value));
 }
 
-/* The peer closed while the head was incomplete. */
-static int head_eof(np_http_conn *c, np_error *err) {
+/* Reading more of an incomplete head failed with rc (e says why): the
+ * peer closed, or reset, or the read failed otherwise. */
+static int head_cut(np_http_conn *c, int rc, const np_error *e,
+                    np_error *err) {
+  if (rc == NP_ESYS && c->rbuf.len == 0 && e->sys_errno == ECONNRESET) {
+    /* A kept connection the server dropped: the request met a reset
+     * instead of the end of stream, same meaning. */
+    np_error_set(err, NP_EHTTP_REMOTE_DISCONNECTED,
+                 "Remote end reset connection without response");
+    if (err)
+      err->sys_errno = ECONNRESET;
+    return NP_EHTTP_REMOTE_DISCONNECTED;
+  }
+  if (rc != NP_EOF) {
+    if (err) {
+      np_error_clear(err);
+      *err = *e; /* no payload: a plain copy */
+    }
+    return rc;
+  }
   if (c->rbuf.len == 0)
     return np_error_set(err, NP_EHTTP_REMOTE_DISCONNECTED,
                         "Remote end closed connection without response");
@@ -525,25 +543,8 @@ static int read_head(np_http_conn *c, np_error *err) {
     while ((rc = np_http_parse_head(p, c->rbuf.data, c->rbuf.len, NULL,
                                     err)) == NP_EAGAIN) {
       np_error e = NP_ERROR_INIT;
-      rc = np__http_conn_fill(c, &e);
-      if (rc == NP_EOF)
-        return head_eof(c, err);
-      if (rc == NP_ESYS && c->rbuf.len == 0 && e.sys_errno == ECONNRESET) {
-        /* A kept connection the server dropped: the request met a reset
-         * instead of the end of stream, same meaning. */
-        np_error_set(err, NP_EHTTP_REMOTE_DISCONNECTED,
-                     "Remote end reset connection without response");
-        if (err)
-          err->sys_errno = ECONNRESET;
-        return NP_EHTTP_REMOTE_DISCONNECTED;
-      }
-      if (rc) {
-        if (err) {
-          np_error_clear(err);
-          *err = e; /* no payload: a plain copy */
-        }
-        return rc;
-      }
+      if ((rc = np__http_conn_fill(c, &e)) != NP_OK)
+        return head_cut(c, rc, &e, err);
     }
     if (rc)
       return rc;
