@@ -14,6 +14,7 @@ enum {
   NP_EXIT_OK = 0,      /* everything worked */
   NP_EXIT_FAIL = 1,    /* some input could not be processed */
   NP_EXIT_USAGE = 2,   /* the command line was wrong */
+  NP_EXIT_NETWORK = 3, /* fetch, robots: a network or URL error */
 };
 
 /* Print "netproto SUB: message" and a hint to stderr; returns NP_EXIT_USAGE. */

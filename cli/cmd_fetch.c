@@ -38,7 +38,6 @@
 
 enum {
   EXIT_LOCAL = 1,
-  EXIT_NETWORK = 3,
   EXIT_HTTP = 4,
 };
 
@@ -472,7 +471,7 @@ static int report(const char *url, int code, const char *fmt, ...) {
 
 /* The exit status for an opener failure other than an HTTP error. */
 static int failure_code(int rc) {
-  return rc == NP_ENOMEM ? EXIT_LOCAL : EXIT_NETWORK;
+  return rc == NP_ENOMEM ? EXIT_LOCAL : NP_EXIT_NETWORK;
 }
 
 static const char *reason_of(int rc, const np_error *err) {
@@ -637,9 +636,8 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
   char *path = NULL;
   int rc = make_request(r, url, &req, &err);
   if (rc) { /* a bad URL, or --data-file that cannot be read */
-    code = report(url,
-                  rc == NP_ENOMEM || rc == NP_ESYS ? EXIT_LOCAL : EXIT_NETWORK,
-                  "%s", reason_of(rc, &err));
+    int c = rc == NP_ENOMEM || rc == NP_ESYS ? EXIT_LOCAL : NP_EXIT_NETWORK;
+    code = report(url, c, "%s", reason_of(rc, &err));
     goto done;
   }
   r->heads.len = 0;
@@ -647,14 +645,15 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
   if (rc == NP_EREQUEST_HTTP) {
     int status = (int)err.value;
     if (is_redirect_loop(&err)) {
-      code = report(url, EXIT_NETWORK, "too many redirects (the last one "
-                    "was HTTP %d)", status);
+      code = report(url, NP_EXIT_NETWORK,
+                    "too many redirects (the last one was HTTP %d)", status);
       goto done;
     }
     if (o->max_redirs == 0 && status >= 300 && status < 400 &&
         np_error_response(&err) &&
         np_response_getheader(np_error_response(&err), "Location").ptr) {
-      code = report(url, EXIT_NETWORK, "too many redirects (--max-redirs 0)");
+      code = report(url, NP_EXIT_NETWORK,
+                    "too many redirects (--max-redirs 0)");
       goto done;
     }
     if (o->fail && status >= 400) {
@@ -663,7 +662,7 @@ static int fetch_one(fetch_run *r, const char *url, size_t idx) {
     }
     resp = np_error_take_response(&err);
     if (!resp) {
-      code = report(url, EXIT_NETWORK, "%s", reason_of(rc, &err));
+      code = report(url, NP_EXIT_NETWORK, "%s", reason_of(rc, &err));
       goto done;
     }
     np_error_clear(&err);

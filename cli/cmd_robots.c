@@ -32,8 +32,6 @@ static void robots_usage(FILE *out) {
           "or URL error (or a robots.txt that is not UTF-8)\n");
 }
 
-enum { EXIT_NETWORK = 3 };
-
 int np_cmd_robots(int argc, char **argv) {
   int verbose = 0, i = 1;
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -65,7 +63,7 @@ int np_cmd_robots(int argc, char **argv) {
     fputs("netproto robots: ", stderr);
     np_cli_print_url(stderr, url);
     fprintf(stderr, ": %s\n", err.message[0] ? err.message : np_strerror(rc));
-    code = rc == NP_ENOMEM ? NP_EXIT_FAIL : EXIT_NETWORK;
+    code = rc == NP_ENOMEM ? NP_EXIT_FAIL : NP_EXIT_NETWORK;
     goto out;
   }
   size_t alen = strlen(agent);
