@@ -14,15 +14,9 @@ trap cleanup EXIT
 failures=0
 check() { if [ "$2" -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; failures=$((failures + 1)); fi; }
 
-cache="$NP_BINARY_DIR/CMakeCache.txt"
-cc=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$cache")
-san=""
-grep -q '^NP_SANITIZE:BOOL=ON' "$cache" && san="-fsanitize=address,undefined"
+. "$NP_SOURCE_DIR/tests/lib/example.sh"
 for ex in http_hello_server socketserver_echo; do
-  "${cc:-cc}" -std=c17 -Wall -Wextra -Wpedantic -Werror $san \
-    -I"$NP_SOURCE_DIR/include" "$NP_SOURCE_DIR/examples/$ex.c" \
-    "$NP_BINARY_DIR/libnetproto.a" -lssl -lcrypto -lz -lpthread -o "$work/$ex"
-  check "examples/$ex.c builds with -Werror" $?
+  np_build_example "$ex" "$work/$ex" || failures=$((failures + 1))
 done
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() {
