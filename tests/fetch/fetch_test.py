@@ -213,6 +213,8 @@ def head_block(out):
 
 
 def main():
+    # the curl comparisons below are part of the test, not optional
+    check(CURL is not None, "curl is installed (scripts/deps.txt)")
     srv = start()
     base = "http://127.0.0.1:%d" % srv.server_address[1]
     work = tempfile.mkdtemp(prefix="np-fetch-")

@@ -35,6 +35,8 @@ def fetch(args, cwd=None):
 
 
 def main():
+    # the curl comparisons below are part of the test, not optional
+    check(CURL is not None, "curl is installed (scripts/deps.txt)")
     home = ftp_peers.tmpdir()
     os.makedirs(os.path.join(home, "sub dir"))
     files = {"a.txt": b"hello ftp\nsecond line\n",
