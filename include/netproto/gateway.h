@@ -522,7 +522,10 @@ NP_API int np_gw_make_server(const np_gw_server_options *o, np_gw_app app,
 NP_API int np_gw_server_serve(np_gw_server *s, np_error *err);
 /* shutdown: async-signal-safe, any thread. */
 NP_API void np_gw_server_stop(np_gw_server *s);
+/* The port listened on (the free one chosen when port was 0). */
 NP_API int np_gw_server_port(const np_gw_server *s);
+/* How many requests the server has answered so far (max_requests counts
+ * these). */
 NP_API unsigned long np_gw_server_requests(const np_gw_server *s);
 NP_API void np_gw_server_free(np_gw_server *s);
 
