@@ -129,10 +129,11 @@ typedef enum np_status {
                                     payload the readable np_response */
   NP_EREQUEST_CONTENT_TOO_SHORT = -503, /* ContentTooShortError */
 
-  /* later modules take the next hundreds: cookies -300, ftp -400,
-   * request -500, server -600, gateway -700, browser -800 */
+  /* server (http.server, socketserver): -600 .. -699 (none yet) */
+
   /* gateway (wsgiref): -700 .. -799 */
-  NP_EGW_INVALID = -700, /* the validator found a violation of the gateway interface */
+  NP_EGW_INVALID = -700, /* the validator found a violation of the gateway
+                            interface */
 
   /* webbrowser: -800 .. -899 */
   NP_EBROWSER_NOTFOUND = -800, /* no runnable browser (Python's Error) */

@@ -184,8 +184,9 @@ NP_API int np_http_conn_end_chunks(np_http_conn *c, np_error *err);
  * and other 1xx responses).  *out is owned by the connection.
  * NP_EHTTP_RESPONSE_NOT_READY when no request was sent or the previous
  * response is still open; NP_EHTTP_REMOTE_DISCONNECTED when the server
- * closed (or reset: err->sys_errno ECONNRESET) before sending a byte; parser statuses (NP_EHTTP_BAD_STATUS_LINE,
- * NP_EHTTP_LINE_TOO_LONG...) for bad responses, the connection closed.
+ * closed (or reset: err->sys_errno ECONNRESET) before sending a byte;
+ * parser statuses (NP_EHTTP_BAD_STATUS_LINE, NP_EHTTP_LINE_TOO_LONG...)
+ * for bad responses, the connection closed.
  */
 NP_API int np_http_conn_getresponse(np_http_conn *c, np_http_resp **out,
                                     np_error *err);
@@ -236,8 +237,8 @@ NP_API int np_http_resp_read1(np_http_resp *r, void *buf, size_t n,
                               size_t *got, np_error *err);
 
 /* peek(): body bytes available without consuming them (reading from the
- * socket only when none are buffered); empty only at the end.  The slice is valid
- * until the next call on the response. */
+ * socket only when none are buffered); empty only at the end.  The slice
+ * is valid until the next call on the response. */
 NP_API int np_http_resp_peek(np_http_resp *r, np_slice *out, np_error *err);
 
 /* The socket (fileno), -1 once closed. */
