@@ -241,6 +241,7 @@ NP_API int np_ftp_pwd(np_ftp *f, np_buf *out, np_error *err);
 NP_API int np_ftp_mkd(np_ftp *f, const char *dir, np_buf *out,
                       np_error *err);
 
+/* rmd(): remove a directory (2xx required). */
 NP_API int np_ftp_rmd(np_ftp *f, const char *dir, np_error *err);
 
 /* delete(): the reply must be 250 or 200 (else NP_EFTP_REPLY). */

@@ -295,6 +295,7 @@ struct np_gw_body {
   int closed;
 };
 
+/* Reset b to an empty body, the state the engine hands an application. */
 NP_API void np_gw_body_init(np_gw_body *b);
 /* One buffer (kept by the caller until close). */
 NP_API int np_gw_body_bytes(np_gw_body *b, const void *data, size_t len);
@@ -510,6 +511,7 @@ typedef struct np_gw_server_options {
                               with Content-Length (false: stream them) */
 } np_gw_server_options;
 
+/* The defaults noted beside each field above. */
 NP_API void np_gw_server_options_init(np_gw_server_options *o);
 /*
  * make_server(host, port, app): bind and listen.  app (and its context)

@@ -79,6 +79,7 @@ typedef struct np_httpd_options {
   FILE *log;               /* log_message's stream (stderr in Python); NULL: none */
 } np_httpd_options;
 
+/* The defaults noted beside each field above. */
 NP_API void np_httpd_options_init(np_httpd_options *o);
 
 /*
@@ -211,6 +212,7 @@ typedef struct np_httpd_static_options {
                               Python's mimetypes reads (true) */
 } np_httpd_static_options;
 
+/* The defaults noted beside each field above. */
 NP_API void np_httpd_static_options_init(np_httpd_static_options *o);
 /* Open the directory; NP_ESYS if it cannot be opened. */
 NP_API int np_httpd_static_new(const np_httpd_static_options *o,

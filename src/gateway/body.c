@@ -26,8 +26,6 @@ int np_gw_write(np_gw_start *sr, const void *data, size_t len) {
 
 void np_gw_body_init(np_gw_body *b) {
   memset(b, 0, sizeof *b);
-  b->length = 0;
-  b->nchunks = 0;
   b->file.fd = -1;
 }
 
