@@ -46,6 +46,11 @@ struct np_robots {
   size_t max_bytes;
 };
 
+/* Every np_buf of r, for np_robots_new and np_robots_free. */
+#define ROBOTS_BUFS(r)                                                        \
+  {&(r)->url, &(r)->store, &(r)->agents, &(r)->rules, &(r)->entries,         \
+   &(r)->maps, &(r)->map_slices}
+
 #define ITEMS(b, T) ((T *)(void *)(b).data)
 #define COUNT(b, T) ((b).len / sizeof(T))
 
@@ -152,8 +157,7 @@ int np_robots_new(np_robots **out, const char *url, size_t url_len) {
   if (!r)
     return NP_ENOMEM;
   memset(r, 0, sizeof *r);
-  np_buf *bufs[] = {&r->url, &r->store, &r->agents, &r->rules,
-                    &r->entries, &r->maps, &r->map_slices};
+  np_buf *bufs[] = ROBOTS_BUFS(r);
   for (size_t i = 0; i < NP_ARRAY_LEN(bufs); i++)
     np_buf_init(bufs[i], 0);
   r->max_bytes = NP_ROBOTS_DEFAULT_MAX_BYTES;
@@ -169,8 +173,7 @@ int np_robots_new(np_robots **out, const char *url, size_t url_len) {
 void np_robots_free(np_robots *r) {
   if (!r)
     return;
-  np_buf *bufs[] = {&r->url, &r->store, &r->agents, &r->rules,
-                    &r->entries, &r->maps, &r->map_slices};
+  np_buf *bufs[] = ROBOTS_BUFS(r);
   for (size_t i = 0; i < NP_ARRAY_LEN(bufs); i++)
     np_buf_free(bufs[i]);
   np_free(r);
