@@ -34,48 +34,50 @@ typedef struct param {
 } param;
 
 /* parse_http_list + parse_keqv_list: comma-separated k=v, commas inside
- * quotes kept, a backslash in quotes taking the next byte, surrounding
- * quotes of a value removed. */
-static size_t parse_params(const char *s, size_t n, param *out, size_t max) {
-  size_t k = 0, i = 0;
-  while (i <= n && k < max) {
-    np_buf item;
-    np_buf_init(&item, 65536);
+ * quotes kept, a backslash in quotes taking the next byte, each item
+ * stripped as str.strip() does, surrounding quotes of a value removed.
+ * *k counts the params filled (the caller frees them, also on failure).
+ * NP_ETOOLARGE for an item past 64 KiB (never cut short), NP_ENOMEM. */
+static int parse_params(const char *s, size_t n, param *out, size_t max,
+                        size_t *k) {
+  size_t i = 0;
+  int rc = NP_OK;
+  *k = 0;
+  np_buf item;
+  np_buf_init(&item, 65536);
+  while (rc == NP_OK && i <= n && *k < max) {
+    item.len = 0;
     bool quote = false;
-    for (; i < n; i++) {
+    for (; rc == NP_OK && i < n; i++) {
       char c = s[i];
-      if (quote && c == '\\' && i + 1 < n) {
-        np_buf_putc(&item, s[++i]);
-        continue;
-      }
-      if (c == '"')
+      if (quote && c == '\\' && i + 1 < n)
+        c = s[++i];
+      else if (c == '"')
         quote = !quote;
       else if (c == ',' && !quote)
         break;
-      np_buf_putc(&item, c);
+      rc = np_buf_putc(&item, c);
     }
     i++;
     const char *p = item.data ? item.data : "";
     size_t len = item.len;
-    while (len && np__is((unsigned char)*p, NP_CC_SPACE))
-      p++, len--;
-    while (len && np__is((unsigned char)p[len - 1], NP_CC_SPACE))
-      len--;
+    np__pystrip(&p, &len);
     const char *eq = memchr(p, '=', len);
-    if (len && eq) {
-      np_buf_init(&out[k].key, 256);
-      np_buf_init(&out[k].value, 65536);
-      const char *v = eq + 1;
-      size_t vl = len - (size_t)(v - p);
-      if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
-        v++, vl -= 2;
-      np_buf_append(&out[k].key, p, (size_t)(eq - p));
-      np_buf_append(&out[k].value, v, vl);
-      k++;
-    }
-    np_buf_free(&item);
+    if (rc != NP_OK || !len || !eq)
+      continue;
+    param *q = &out[(*k)++];
+    np_buf_init(&q->key, 256);
+    np_buf_init(&q->value, 65536);
+    const char *v = eq + 1;
+    size_t vl = len - (size_t)(v - p);
+    if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
+      v++, vl -= 2;
+    rc = np_buf_append(&q->key, p, (size_t)(eq - p));
+    if (rc == NP_OK)
+      rc = np_buf_append(&q->value, v, vl);
   }
-  return k;
+  np_buf_free(&item);
+  return rc;
 }
 
 static const char *get(const param *ps, size_t n, const char *key) {
@@ -202,11 +204,15 @@ static int retry_digest(digest_handler *self, np_opener *o, np_request *req,
   if (!sp)
     return NP_DECLINED;
   param ps[DIGEST_MAX_PARAMS];
-  size_t n = parse_params(sp + 1, chal.len - (size_t)(sp + 1 - chal.ptr), ps,
-                          DIGEST_MAX_PARAMS);
+  size_t n;
   np_buf auth;
   np_buf_init(&auth, 0);
-  int rc = np_buf_append_cstr(&auth, "Digest ");
+  int rc = parse_params(sp + 1, chal.len - (size_t)(sp + 1 - chal.ptr), ps,
+                        DIGEST_MAX_PARAMS, &n);
+  if (rc != NP_OK)
+    np_error_set(err, rc, "digest challenge: %s", np_strerror(rc));
+  if (rc == NP_OK)
+    rc = np_buf_append_cstr(&auth, "Digest ");
   if (rc == NP_OK)
     rc = authorization(self, req, ps, n, &auth, err);
   for (size_t i = 0; i < n; i++) {

@@ -176,3 +176,40 @@ TEST(response_headers_and_close) {
   np_response_free(r);
   ASSERT_EQ_INT(closes, 1);
 }
+
+/* An "http" opener whose answer is a 401 with a 70 KiB Digest nonce. */
+static int answer_big_digest(np_handler *h, np_opener *o, np_request *req,
+                             np_response **out, np_error *err) {
+  (void)h, (void)o, (void)err;
+  int rc = np_response_new(out, np_request_full_url(req), 401, "No", NULL);
+  size_t n = 70 * 1024;
+  char *v = malloc(n + 64);
+  int k = snprintf(v, 64, "Digest realm=\"r\", nonce=\"");
+  memset(v + k, 'a', n);
+  memcpy(v + k + n, "\"", 2);
+  if (rc == NP_OK)
+    rc = np_response_add_header(*out, "WWW-Authenticate", 16, v, strlen(v));
+  free(v);
+  return rc;
+}
+
+TEST(digest_challenge_item_past_64k_is_an_error_not_cut) {
+  np_handler *fake = calloc(1, sizeof *fake);
+  fake->kind = "http";
+  fake->order = 500;
+  fake->schemes = "http";
+  fake->open = answer_big_digest;
+  fake->destroy = free_handler;
+  np_password_mgr *m;
+  ASSERT_OK(np_password_mgr_new(&m, NP_PASSWORD_MGR_DEFAULT_REALM));
+  ASSERT_OK(np_password_mgr_add(m, NULL, "http://h/", "u", "p", 0));
+  np_opener *o = bare_opener(fake);
+  ASSERT_OK(np_opener_add_handler(o, np_handler_error_processor_new()));
+  ASSERT_OK(np_opener_add_handler(o, np_handler_digest_auth_new(m)));
+  np_error err = NP_ERROR_INIT;
+  ASSERT_EQ_INT(open_status(o, "http://h/", &err), NP_ETOOLARGE);
+  ASSERT(strstr(err.message, "digest challenge") != NULL);
+  np_error_clear(&err);
+  np_opener_free(o);
+  np_password_mgr_free(m);
+}
