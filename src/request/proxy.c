@@ -140,11 +140,10 @@ int np_proxy_bypass(const char *host_in, const np_proxies *p) {
   int hit = 0;
   for (const char *s = no; *s && !hit;) {
     size_t w = strcspn(s, ",");
-    const char *a = s, *e = s + w;
-    while (a < e && np__is((unsigned char)*a, NP_CC_SPACE))
-      a++;
-    while (e > a && np__is((unsigned char)e[-1], NP_CC_SPACE))
-      e--;
+    const char *a = s;
+    size_t an = w;
+    np__pystrip(&a, &an); /* proxy.strip() */
+    const char *e = a + an;
     char name[256];
     size_t nl = (size_t)(e - a) < sizeof name ? (size_t)(e - a) : 0;
     for (size_t i = 0; i < nl; i++)

@@ -42,27 +42,19 @@ bool np__word_in(const char *list, const char *s) {
   return false;
 }
 
-/* unwrap(): strip spaces and "<URL:...>" as urllib.parse.unwrap does. */
+/* unwrap(): as urllib.parse.unwrap, str.strip() (np__pystrip) around the
+ * URL, inside "<...>" and after a "URL:" prefix (case-sensitive, as
+ * Python's). */
 static void unwrap(const char **s, size_t *len) {
-  const char *p = *s;
-  size_t n = *len;
-  while (n && np__is((unsigned char)*p, NP_CC_SPACE))
-    p++, n--;
-  while (n && np__is((unsigned char)p[n - 1], NP_CC_SPACE))
-    n--;
-  if (n >= 2 && p[0] == '<' && p[n - 1] == '>')
-    p++, n -= 2;
-  while (n && np__is((unsigned char)*p, NP_CC_SPACE))
-    p++, n--;
-  while (n && np__is((unsigned char)p[n - 1], NP_CC_SPACE))
-    n--;
-  if (n >= 4 && np__ieq(p, "URL:", 4)) {
-    p += 4, n -= 4;
-    while (n && np__is((unsigned char)*p, NP_CC_SPACE))
-      p++, n--;
+  np__pystrip(s, len);
+  if (*len >= 2 && (*s)[0] == '<' && (*s)[*len - 1] == '>') {
+    (*s)++, *len -= 2;
+    np__pystrip(s, len);
   }
-  *s = p;
-  *len = n;
+  if (*len >= 4 && memcmp(*s, "URL:", 4) == 0) {
+    *s += 4, *len -= 4;
+    np__pystrip(s, len);
+  }
 }
 
 /* _splittype and _splithost over r->url; host is unquoted as Python does. */

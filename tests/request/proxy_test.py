@@ -43,6 +43,7 @@ ENVS = [
     {"no_proxy": "[::1]:8080,local"},
     {"no_proxy": "x.com", "NO_PROXY": "y.com"},
     {"no_proxy": "", "NO_PROXY": "example.com"},
+    {"no_proxy": "\x1cexample.com\x1f, \x1dlocal\x1e"},  # str.strip()'s set
 ]
 
 

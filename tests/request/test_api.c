@@ -213,3 +213,23 @@ TEST(digest_challenge_item_past_64k_is_an_error_not_cut) {
   np_opener_free(o);
   np_password_mgr_free(m);
 }
+
+TEST(unwrap_strips_as_str_strip_and_url_prefix_is_case_sensitive) {
+  /* CPython 3.11: Request(s).full_url / .type for each s */
+  static const struct {
+    const char *in, *full, *type;
+  } cases[] = {
+      {"<URL:http://a/b>", "http://a/b", "http"},
+      {"<url:http://a/b>", "url:http://a/b", "url"},
+      {" \x1chttp://a/b\x1f ", "http://a/b", "http"},
+      {"<\x1c http://a/ >", "http://a/", "http"},
+      {"<URL: http://a/ >", "http://a/", "http"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    np_request *r;
+    ASSERT_OK(np_request_new(&r, cases[i].in, strlen(cases[i].in), NULL));
+    ASSERT(strcmp(np_request_full_url(r), cases[i].full) == 0);
+    ASSERT(strcmp(np_request_type(r), cases[i].type) == 0);
+    np_request_free(r);
+  }
+}
